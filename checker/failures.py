@@ -1,0 +1,102 @@
+"""Learner-facing failures: each knows its outcome and how to show itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.results import Outcome
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the learner's code."""
+
+    file: str
+    line: int
+    source: str = ""
+
+    def show(self) -> str:
+        where = f"{self.file}, line {self.line}"
+        return f"{where}: `{self.source.strip()}`" if self.source.strip() else where
+
+
+class CheckFailure(Exception):
+    """Base of every failure the checker shows to a learner."""
+
+    outcome = Outcome.FAILED
+
+    def show(self) -> str:
+        return str(self)
+
+
+class CheckFailed(CheckFailure, AssertionError):
+    """A check saw something other than what it expected."""
+
+    def __init__(
+        self, message: str, *, expected: object = None, actual: object = None, fix: str | None = None
+    ) -> None:
+        self.message = message
+        self.expected = expected
+        self.actual = actual
+        self.fix = fix
+        super().__init__(self.show())
+
+    def show(self) -> str:
+        return f"{self.message}\nFix: {self.fix}" if self.fix else self.message
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception the learner's code raised, as plain data."""
+
+    error_type: str
+    error_text: str
+    location: Location | None = None
+
+    @property
+    def summary(self) -> str:
+        """``KeyError: 'name' (app.py, line 12: ...)``."""
+        text = f"{self.error_type}: {self.error_text}" if self.error_text else self.error_type
+        return f"{text} ({self.location.show()})" if self.location else text
+
+
+class LearnerError(CheckFailure):
+    """The learner's code raised an exception."""
+
+    outcome = Outcome.ERROR
+
+    def __init__(self, doing: str, raised: Raised) -> None:
+        self.doing = doing
+        self.raised = raised
+        super().__init__(self.show())
+
+    def show(self) -> str:
+        return f"{self.doing} raised {self.raised.summary}"
+
+
+class LearnerTimeout(CheckFailure):
+    """The learner's code did not finish in time."""
+
+    outcome = Outcome.TIMEOUT
+
+    def __init__(self, doing: str, seconds: float, location: Location | None, cause: str) -> None:
+        self.doing = doing
+        self.seconds = seconds
+        self.location = location
+        self.cause = cause
+        super().__init__(self.show())
+
+    def show(self) -> str:
+        text = f"{self.doing} did not finish within {self.seconds:g} s"
+        if self.location:
+            text += f"; it was still running {self.location.show()}"
+        return f"{text}\n{self.cause}"
+
+
+class LearnerUnavailable(CheckFailure):
+    """The learner's code could not be loaded, so checks that need it cannot run."""
+
+    def __init__(self, outcome: Outcome, message: str) -> None:
+        self.outcome = outcome  # type: ignore[misc]
+        self.message = message
+        super().__init__(message)

@@ -1,0 +1,221 @@
+"""Read and validate an exercise's manifest (``exercises/NN/exercise.toml``)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+MANIFEST_NAME = "exercise.toml"
+
+_TASK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_EXERCISE_ID = re.compile(r"^[0-9]{2}$")
+_APP_SPEC = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:[A-Za-z_][A-Za-z0-9_]*$")
+
+_EXERCISE_KEYS = {"id", "title", "lesson", "files", "app", "factory", "config", "tasks", "sandbox"}
+_TASK_KEYS = {"id", "title", "points", "hints"}
+_SANDBOX_KEYS = {"processes", "memory_mb", "timeout"}
+
+
+class ManifestError(Exception):
+    """A manifest that cannot be used; the message names the file and the fix."""
+
+    def __init__(self, path: Path, problem: str, fix: str) -> None:
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{path}: {problem}. Fix: {fix}")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One graded task of an exercise."""
+
+    id: str
+    title: str
+    points: int
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What the learner's code may need when it is graded in a sandbox."""
+
+    processes: int = 0
+    memory_mb: int = 512
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise, as its manifest describes it."""
+
+    id: str
+    title: str
+    directory: Path
+    lesson: str
+    files: tuple[str, ...]
+    app_module: str
+    app_name: str
+    factory: bool
+    config: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    tasks: tuple[Task, ...] = ()
+    sandbox: Sandbox = Sandbox()
+
+    @property
+    def points(self) -> int:
+        """The most points the exercise can give."""
+        return sum(task.points for task in self.tasks)
+
+    @property
+    def app_file(self) -> str:
+        """The learner file that holds the app or its factory."""
+        return f"{self.app_module}.py"
+
+    def task(self, task_id: str) -> Task:
+        """The task called ``task_id``; KeyError if there is none."""
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
+
+
+def load(directory: Path) -> Exercise:
+    """Read ``directory/exercise.toml`` and validate it."""
+    path = directory / MANIFEST_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(
+            path, "no manifest", f"create {MANIFEST_NAME} (see docs/authoring.md)"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ManifestError(path, f"not valid TOML ({error})", "correct the syntax") from None
+    return parse(data, directory, path)
+
+
+def parse(data: dict[str, Any], directory: Path, path: Path) -> Exercise:
+    """Turn a manifest's parsed TOML into an :class:`Exercise`, or raise ManifestError."""
+    _no_unknown_keys(data, _EXERCISE_KEYS, path, "the manifest")
+    exercise_id = _required(data, "id", str, path)
+    if not _EXERCISE_ID.match(exercise_id):
+        raise ManifestError(path, f"id {exercise_id!r} is not two digits", 'write it like "03"')
+    if exercise_id != directory.name:
+        raise ManifestError(
+            path,
+            f"id {exercise_id!r} does not match the folder {directory.name!r}",
+            f'set id = "{directory.name}" or rename the folder',
+        )
+    title = _required(data, "title", str, path)
+    lesson = _required(data, "lesson", str, path)
+    files = _required(data, "files", list, path)
+    if not files or not all(isinstance(name, str) for name in files):
+        raise ManifestError(path, "files must be a non-empty list of file names", 'files = ["app.py"]')
+    for name in files:
+        if not (directory / name).is_file():
+            raise ManifestError(
+                path,
+                f"learner file {name!r} does not exist in {directory}",
+                f"create {directory / name} or remove it from files",
+            )
+    app_spec = _required(data, "app", str, path)
+    if not _APP_SPEC.match(app_spec):
+        raise ManifestError(path, f"app {app_spec!r} is not module:name", 'write app = "app:app"')
+    app_module, app_name = app_spec.split(":")
+    if f"{app_module}.py" not in files:
+        raise ManifestError(
+            path,
+            f"app names module {app_module!r}, but {app_module}.py is not a learner file",
+            f'add "{app_module}.py" to files',
+        )
+    factory = data.get("factory", False)
+    if not isinstance(factory, bool):
+        raise ManifestError(path, "factory must be true or false", "factory = true")
+    config = data.get("config", {})
+    if not isinstance(config, dict):
+        raise ManifestError(path, "config must be a table", "write it as [config]")
+    if config and not factory:
+        raise ManifestError(
+            path, "config is only passed to an application factory", "set factory = true"
+        )
+    raw_tasks = _required(data, "tasks", list, path)
+    if not raw_tasks:
+        raise ManifestError(path, "no tasks", "add at least one [[tasks]] table")
+    tasks = tuple(_parse_task(raw, index, path) for index, raw in enumerate(raw_tasks, 1))
+    seen: set[str] = set()
+    for task in tasks:
+        if task.id in seen:
+            raise ManifestError(path, f"task id {task.id!r} is used twice", "give each task its own id")
+        seen.add(task.id)
+    return Exercise(
+        id=exercise_id,
+        title=title,
+        directory=directory,
+        lesson=lesson,
+        files=tuple(files),
+        app_module=app_module,
+        app_name=app_name,
+        factory=factory,
+        config=dict(config),
+        tasks=tasks,
+        sandbox=_parse_sandbox(data.get("sandbox", {}), path),
+    )
+
+
+def _parse_task(raw: Any, index: int, path: Path) -> Task:
+    where = f"task {index}"
+    if not isinstance(raw, dict):
+        raise ManifestError(path, f"{where} is not a table", "write each task as [[tasks]]")
+    _no_unknown_keys(raw, _TASK_KEYS, path, where)
+    task_id = _required(raw, "id", str, path, where)
+    where = f"task {task_id!r}"
+    if not _TASK_ID.match(task_id):
+        raise ManifestError(
+            path, f"{where}: id must be lowercase words joined by hyphens", 'write it like "form-data"'
+        )
+    title = _required(raw, "title", str, path, where)
+    points = _required(raw, "points", int, path, where)
+    if isinstance(points, bool) or points <= 0:
+        raise ManifestError(path, f"{where}: points must be positive, not {points}", "points = 1")
+    hints = raw.get("hints")
+    if not hints:
+        raise ManifestError(path, f"{where} has no hint", 'add hints = ["...", "..."]')
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise ManifestError(path, f"{where}: hints must be a list of non-empty strings", 'hints = ["..."]')
+    return Task(id=task_id, title=title, points=points, hints=tuple(hints))
+
+
+def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
+    if not isinstance(raw, dict):
+        raise ManifestError(path, "sandbox must be a table", "write it as [sandbox]")
+    _no_unknown_keys(raw, _SANDBOX_KEYS, path, "[sandbox]")
+    return Sandbox(**raw)
+
+
+def _required(data: dict[str, Any], key: str, kind: type, path: Path, where: str = "") -> Any:
+    prefix = f"{where}: " if where else ""
+    if key not in data:
+        raise ManifestError(path, f"{prefix}{key} is missing", f"add {key} = ...")
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ManifestError(
+            path, f"{prefix}{key} must be a {kind.__name__}, not {type(value).__name__}", f"correct {key}"
+        )
+    return value
+
+
+def _no_unknown_keys(data: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ManifestError(
+            path,
+            f"{where} has unknown key {unknown[0]!r}",
+            f"remove it or use one of: {', '.join(sorted(allowed))}",
+        )

@@ -1,0 +1,315 @@
+"""The pytest plugin: options, the ``task`` marker, the fixtures checks use, and the task report.
+
+Registered through the ``pytest11`` entry point as ``checker.plugin``. It does nothing to a test that
+does not live beside an ``exercise.toml``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker import deadline, learner, manifest, scoring
+from checker.client import Client, Probe, Response
+from checker.failures import CheckFailure, LearnerUnavailable
+from checker.manifest import Exercise, ManifestError
+from checker.report import Line, exercise_lines, score_line
+from checker.results import CheckResult, ExerciseResult, Outcome
+from checker.submission import Submission, resolve_submission
+
+
+@dataclass
+class _Run:
+    """What the plugin knows during one pytest session."""
+
+    submission: Path | None
+    timeout: float
+    exercises: dict[Path, Exercise] = field(default_factory=dict)
+    learners: dict[Path, learner.Learner | LearnerUnavailable] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+    results: list[ExerciseResult] = field(default_factory=list)
+
+
+run_key = pytest.StashKey[_Run]()
+_check_key = pytest.StashKey[CheckResult]()
+_errors_key = pytest.StashKey[list[Response]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("workbook", "flask-workbook exercise checks")
+    group.addoption(
+        "--submission",
+        metavar="DIR",
+        default=None,
+        help="check the learner files in DIR instead of those in the exercise folder",
+    )
+    group.addoption(
+        "--check-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help=f"give up on the learner's code after this long (default {deadline.DEFAULT_TIMEOUT:g})",
+    )
+    parser.addini(
+        "check_timeout", "seconds before the learner's code is given up on", default=None
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "task(id): the exercise task that this check grades")
+    submission = config.getoption("submission")
+    if submission is not None:
+        path = Path(submission)
+        if not path.is_dir():
+            raise pytest.UsageError(f"--submission {submission}: no such folder")
+        submission_path: Path | None = path.resolve()
+    else:
+        submission_path = None
+    timeout = config.getoption("check_timeout") or config.getini("check_timeout")
+    try:
+        seconds = float(timeout) if timeout else deadline.DEFAULT_TIMEOUT
+    except ValueError:
+        raise pytest.UsageError(f"check_timeout {timeout!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise pytest.UsageError("--check-timeout must be a positive number of seconds")
+    config.stash[run_key] = _Run(submission_path, seconds)
+
+
+def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
+    """The exercise a test file belongs to, or None for an ordinary test file."""
+    directory = path.resolve().parent
+    if not (directory / manifest.MANIFEST_NAME).is_file():
+        return None
+    run = config.stash[run_key]
+    if directory not in run.exercises:
+        try:
+            run.exercises[directory] = manifest.load(directory)
+        except ManifestError as error:
+            raise pytest.UsageError(str(error)) from None
+    return run.exercises[directory]
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    checks = 0
+    for item in items:
+        exercise = exercise_of(config, item.path)
+        if exercise is None:
+            continue
+        checks += 1
+        _task_of(item, exercise)  # raise now, not half-way through the run
+    if items and checks == len(items) and config.getoption("tbstyle") == "auto":
+        # The task report says why each check failed; pytest's own tracebacks would repeat it.
+        config.option.no_summary = True
+
+
+def _task_of(item: pytest.Item, exercise: Exercise) -> str:
+    markers = list(item.iter_markers("task"))
+    known = ", ".join(task.id for task in exercise.tasks)
+    if len(markers) != 1 or len(markers[0].args) != 1:
+        raise pytest.UsageError(
+            f"{item.nodeid}: mark the check with exactly one task, "
+            f'@pytest.mark.task("...") with one of: {known}'
+        )
+    task_id = markers[0].args[0]
+    if task_id not in {task.id for task in exercise.tasks}:
+        raise pytest.UsageError(
+            f"{item.nodeid}: task {task_id!r} is not in {exercise.directory / manifest.MANIFEST_NAME}; "
+            f"use one of: {known}"
+        )
+    return str(task_id)
+
+
+def _learner(request: pytest.FixtureRequest) -> learner.Learner:
+    config = request.config
+    exercise = exercise_of(config, request.path)
+    if exercise is None:
+        raise pytest.UsageError(f"{request.node.nodeid}: client and probe work only in exercise checks")
+    run = config.stash[run_key]
+    if exercise.directory not in run.learners:
+        source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
+        try:
+            run.learners[exercise.directory] = learner.load(exercise, source, run.timeout)
+        except LearnerUnavailable as problem:
+            run.learners[exercise.directory] = problem
+    loaded = run.learners[exercise.directory]
+    if isinstance(loaded, LearnerUnavailable):
+        raise loaded
+    return loaded
+
+
+class _ObservedTarget:
+    """Passes requests to the learner's app, noting responses in which the learner's code raised."""
+
+    def __init__(self, target: learner.Learner, seen: list[Response]) -> None:
+        self._target = target
+        self._seen = seen
+
+    def open_client(self) -> int:
+        return self._target.open_client()
+
+    def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
+        response = self._target.request(client, method, path, options)
+        if response.error is not None:
+            self._seen.append(response)
+        return response
+
+    def probe(self, function: Any, args: tuple[Any, ...], on: str) -> Any:
+        return self._target.probe(function, args, on)
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest) -> Client:
+    """A test client for the learner's app; cookies are kept between its requests."""
+    return Client(_ObservedTarget(_learner(request), request.node.stash.setdefault(_errors_key, [])))
+
+
+@pytest.fixture
+def probe(request: pytest.FixtureRequest) -> Probe:
+    """Runs a module-level function of the test file beside the learner's app."""
+    return Probe(_learner(request))
+
+
+@pytest.fixture
+def submission(request: pytest.FixtureRequest) -> Submission:
+    """The learner's files as text, for static checks."""
+    config = request.config
+    exercise = exercise_of(config, request.path)
+    if exercise is None:
+        raise pytest.UsageError(f"{request.node.nodeid}: submission works only in exercise checks")
+    run = config.stash[run_key]
+    source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
+    return Submission.read(exercise, source)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    exercise = exercise_of(item.config, item.path)
+    if exercise is None:
+        return report
+    if report.when == "teardown":
+        check = item.stash.get(_check_key, None)
+        if check is not None:
+            item.config.stash[run_key].checks.append(check)
+        return report
+    if report.skipped or (report.when == "setup" and report.passed):
+        return report
+    excinfo = call.excinfo
+    outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
+    check = CheckResult(
+        exercise_id=exercise.id,
+        task_id=_task_of(item, exercise),
+        name=item.name,
+        outcome=outcome,
+        message=message,
+        output=_output(report),
+        duration=report.duration,
+    )
+    item.stash[_check_key] = check
+    if excinfo is not None and isinstance(excinfo.value, CheckFailure):
+        report.longrepr = message
+    return report
+
+
+def _classify(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> tuple[Outcome, str]:
+    error = excinfo.value
+    raised = [r.error for r in item.stash.get(_errors_key, []) if r.error is not None]
+    if isinstance(error, CheckFailure):
+        outcome, message = error.outcome, error.show()
+    elif isinstance(error, AssertionError):
+        outcome, message = Outcome.FAILED, str(error) or "a check failed"
+    else:
+        entry = excinfo.traceback[-1]
+        where = f"{Path(str(entry.path)).name}, line {entry.lineno + 1}"
+        outcome = Outcome.FAILED
+        message = f"the check stopped at {excinfo.typename}: {error} ({where})"
+    if outcome is Outcome.FAILED and raised:
+        outcome = Outcome.ERROR
+        if raised[0].summary not in message:
+            message += f"\nThe view raised {raised[0].summary}"
+    return outcome, message
+
+
+def _output(report: pytest.TestReport) -> str:
+    """What the learner's code printed, in every phase of the check so far."""
+    return "\n".join(
+        content for title, content in report.sections if title.startswith("Captured std")
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
+    run = session.config.stash[run_key]
+    for loaded in run.learners.values():
+        if isinstance(loaded, learner.Learner):
+            loaded.close()
+    run.results = [
+        scoring.score_exercise(
+            exercise,
+            [check for check in run.checks if check.exercise_id == exercise.id],
+            _problem(run.learners.get(directory)),
+        )
+        for directory, exercise in sorted(run.exercises.items(), key=lambda pair: pair[1].id)
+        if any(check.exercise_id == exercise.id for check in run.checks)
+    ]
+    if run.results and not all(result.passed for result in run.results):
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    yield
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if run.results and reporter is not None:
+        points, max_points = scoring.total(run.results)
+        _write(reporter, [score_line(points, max_points)])
+
+
+def _problem(loaded: learner.Learner | LearnerUnavailable | None) -> str:
+    return loaded.message if isinstance(loaded, LearnerUnavailable) else ""
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    run = config.stash[run_key]
+    if not run.results:
+        return
+    terminalreporter.write_sep("=", "workbook")
+    encoding = getattr(sys.stdout, "encoding", None)
+    for result in run.results:
+        _write(terminalreporter, exercise_lines(result, encoding))
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, str] | None:
+    if report.when != "call" or run_key not in config.stash:
+        return None
+    if exercise_of(config, Path(str(report.fspath))) is None:
+        return None
+    if report.passed:
+        return "passed", "✓", "PASSED"
+    if report.failed:
+        return "failed", "✗", "FAILED"
+    return None
+
+
+def _write(reporter: Any, lines: list[Line]) -> None:
+    for line in lines:
+        style = {line.style: True} if line.style else {}
+        reporter.write_line(line.text, **style)
+
+
+def results(config: pytest.Config) -> list[ExerciseResult]:
+    """The exercise results of a finished session."""
+    return list(config.stash[run_key].results)
+
+
+__all__ = ["Submission", "client", "probe", "results", "submission"]
+
+

@@ -1,0 +1,110 @@
+"""Show exercise results as text lines. Pure: the caller decides where the lines go."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from checker.results import ExerciseResult, Outcome
+
+OUTPUT_LINES = 12
+OUTPUT_LINE_WIDTH = 160
+MESSAGE_LINES = 12
+
+_TRACEBACK_START = "Traceback (most recent call last):"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the report, and how it should look: "", "green", "red", "yellow" or "bold"."""
+
+    text: str
+    style: str = ""
+
+
+def marks(encoding: str | None) -> tuple[str, str]:
+    """✓ and ✗, or plain letters on a console that cannot show them."""
+    try:
+        "✓✗".encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "+", "x"
+    return "✓", "✗"
+
+
+def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> list[Line]:
+    """The lines for one exercise: a heading, a line per task, and why each failing task failed."""
+    passed, failed = marks(encoding)
+    exercise = result.exercise
+    lines = [Line(f"exercises/{exercise.id} · {exercise.title}", "bold")]
+    if result.problem:
+        lines.append(Line("  Your code could not be checked:", "red"))
+        lines += [Line(f"    {text}", "red") for text in _clip(result.problem, MESSAGE_LINES)]
+    width = max(len(task.task.id) for task in result.tasks)
+    title_width = max(len(task.task.title) for task in result.tasks)
+    for task in result.tasks:
+        mark, style = (passed, "green") if task.passed else (failed, "red")
+        score = f"{task.points}/{task.task.points}"
+        word = "" if task.passed else f"  {task.outcome.value}"
+        lines.append(
+            Line(f"  {mark} {task.task.id:<{width}}  {task.task.title:<{title_width}}  {score:>5}{word}", style)
+        )
+        if task.passed:
+            continue
+        if result.problem and task.message == result.problem:
+            continue  # said once, above
+        lines += [Line(f"      {text}") for text in _clip(task.message, MESSAGE_LINES)]
+        if task.task.hints:
+            lines.append(Line(f"      Hint: {task.task.hints[0]}", "yellow"))
+        output = trim_output(task.output)
+        if output:
+            lines.append(Line("      Your code printed:"))
+            lines += [Line(f"        | {text}") for text in output.splitlines()]
+    if result.problem:
+        lines.append(Line("  Fix the problem above first, then run the checks again.", "yellow"))
+    return lines
+
+
+def score_line(points: int, max_points: int) -> Line:
+    """The last line of every check run."""
+    style = "green" if points == max_points else "bold"
+    return Line(f"score: {points}/{max_points} points", style)
+
+
+def trim_output(text: str) -> str:
+    """The learner's output, shortened: tracebacks folded, the last lines kept, long lines cut."""
+    kept: list[str] = []
+    lines = iter(text.splitlines())
+    for line in lines:
+        if line.strip() == _TRACEBACK_START:
+            for rest in lines:
+                if rest and not rest[0].isspace():
+                    kept.append(f"(traceback hidden) {rest}")
+                    break
+            continue
+        kept.append(line)
+    kept = [line.rstrip() for line in kept]
+    while kept and not kept[-1]:
+        kept.pop()
+    hidden = max(len(kept) - OUTPUT_LINES, 0)
+    kept = kept[hidden:]
+    cut = [line if len(line) <= OUTPUT_LINE_WIDTH else line[:OUTPUT_LINE_WIDTH] + "…" for line in kept]
+    if hidden:
+        cut.insert(0, f"... ({hidden} earlier line{'s' if hidden != 1 else ''} not shown)")
+    return "\n".join(cut)
+
+
+def _clip(text: str, limit: int) -> Iterable[str]:
+    lines = text.splitlines() or [""]
+    if len(lines) > limit:
+        lines = [*lines[: limit - 1], f"... ({len(lines) - limit + 1} more lines)"]
+    return lines
+
+
+def strip_ansi(text: str) -> str:
+    """Text without terminal colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def outcome_word(outcome: Outcome) -> str:
+    return outcome.value

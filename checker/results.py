@@ -1,0 +1,83 @@
+"""Outcomes of checks, tasks and exercises, as plain frozen data."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from checker.manifest import Exercise, Task
+
+
+class Outcome(enum.Enum):
+    """How a check, or a task, ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the learner's code raised
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"  # the learner's process died
+    MISSING = "missing"  # no file, or no such name
+
+    @property
+    def severity(self) -> int:
+        """How bad the outcome is; a task reports its worst check."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Outcome.PASSED: 0,
+    Outcome.FAILED: 1,
+    Outcome.ERROR: 2,
+    Outcome.MISSING: 3,
+    Outcome.TIMEOUT: 4,
+    Outcome.CRASHED: 5,
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check (one pytest test) against one submission."""
+
+    exercise_id: str
+    task_id: str
+    name: str
+    outcome: Outcome
+    message: str = ""
+    output: str = ""
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A task's verdict: it passes only when every one of its checks passes."""
+
+    task: Task
+    outcome: Outcome
+    points: int
+    message: str = ""
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """Every task of one exercise, and why the learner's code could not run, if it could not."""
+
+    exercise: Exercise
+    tasks: tuple[TaskResult, ...]
+    problem: str = ""
+
+    @property
+    def points(self) -> int:
+        return sum(task.points for task in self.tasks)
+
+    @property
+    def max_points(self) -> int:
+        return self.exercise.points
+
+    @property
+    def passed(self) -> bool:
+        return all(task.passed for task in self.tasks)
