@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(
             continue
         checks += 1
         _task_of(item, exercise)  # raise now, not half-way through the run
-    if items and checks == len(items) and config.getoption("tbstyle") == "auto":
+    if items and checks == len(items) and config.getoption("tbstyle", "auto") == "auto":
         # The task report says why each check failed; pytest's own tracebacks would repeat it.
         config.option.no_summary = True
 

@@ -1,0 +1,192 @@
+"""The ``workbook`` command: the course map, checks and hints for a learner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from checker import course, runner, state
+from checker.manifest import Exercise, ManifestError
+from checker.results import ExerciseResult
+
+
+class WorkbookError(click.ClickException):
+    """A one-line error for the learner; exit code 1."""
+
+
+class _Workbook(click.Group):
+    """A click group whose errors are one line, never a usage block or a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            hint = f" (see: {error.ctx.command_path} --help)" if error.ctx else ""
+            click.secho(f"workbook: {error.format_message()}{hint}", err=True, fg="red")
+            raise SystemExit(2) from None
+        except click.ClickException as error:
+            click.secho(f"workbook: {error.format_message()}", err=True, fg="red")
+            raise SystemExit(error.exit_code) from None
+        except click.Abort:
+            click.echo("workbook: stopped", err=True)
+            raise SystemExit(130) from None
+        except runner.CheckRunError as error:
+            click.secho(f"workbook: {error}", err=True, fg="red")
+            raise SystemExit(3) from None
+
+
+def _root() -> Path:
+    try:
+        return course.find_root()
+    except course.CourseNotFound as error:
+        raise WorkbookError(str(error)) from None
+
+
+def _exercises(root: Path) -> list[Exercise]:
+    try:
+        return course.exercises(root)
+    except ManifestError as error:
+        raise WorkbookError(str(error)) from None
+
+
+def _exercise(root: Path, number: str) -> Exercise:
+    exercises = _exercises(root)
+    wanted = Path(number).name
+    if wanted.isdigit():
+        wanted = f"{int(wanted):02d}"
+    for exercise in exercises:
+        if exercise.id == wanted:
+            return exercise
+    known = ", ".join(exercise.id for exercise in exercises)
+    raise WorkbookError(f"there is no exercise {number!r}; the exercises are {known}")
+
+
+@click.group(cls=_Workbook, invoke_without_command=True)
+@click.pass_context
+def main(context: click.Context) -> None:
+    """Learn Flask by doing. With no command, show the course map and what to do next."""
+    if context.invoked_subcommand is None:
+        course_map()
+
+
+def course_map() -> None:
+    root = _root()
+    exercises = _exercises(root)
+    _, results = runner.check([exercise.directory for exercise in exercises])
+    by_id = {result.exercise.id: result for result in results}
+    changed = course.changed_files(root)
+    console = Console()
+    table = Table(title="flask-workbook: your course map", title_justify="left")
+    table.add_column("#")
+    table.add_column("exercise")
+    table.add_column("points", justify="right")
+    table.add_column("status")
+    next_step = ""
+    for exercise in exercises:
+        result = by_id.get(exercise.id)
+        status = _status(root, exercise, result, changed)
+        style = {"done": "green", "not started": "dim"}.get(status, "yellow")
+        points = f"{result.points if result else 0}/{exercise.points}"
+        table.add_row(exercise.id, exercise.title, points, f"[{style}]{status}[/]")
+        if not next_step and status != "done":
+            next_step = _next_step(root, exercise, status)
+    console.print(table)
+    console.print(next_step or "[green]Every exercise passes. Well done![/]")
+
+
+def _status(
+    root: Path, exercise: Exercise, result: ExerciseResult | None, changed: set[Path] | None
+) -> str:
+    if result is not None and result.passed:
+        return "done"
+    passed = sum(task.passed for task in result.tasks) if result else 0
+    untouched = changed is not None and not any(
+        (exercise.directory / name).resolve() in changed for name in exercise.files
+    )
+    if passed == 0 and (untouched or changed is None):
+        return "not started"
+    return f"{passed} of {len(exercise.tasks)} tasks"
+
+
+def _next_step(root: Path, exercise: Exercise, status: str) -> str:
+    where = f"exercises/{exercise.id}/{exercise.app_file}"
+    if status == "not started":
+        return (
+            f"Next: read lessons/{exercise.lesson}, then edit {where} and run "
+            f"[bold]pytest exercises/{exercise.id}[/] (or [bold]workbook check {exercise.id}[/])."
+        )
+    return (
+        f"Next: keep going with {where}. [bold]workbook check {exercise.id}[/] shows what still "
+        f"fails; [bold]workbook hint {exercise.id}[/] gives a hint."
+    )
+
+
+@main.command("list")
+def list_exercises() -> None:
+    """List the exercises: number, title, tasks, points and lesson."""
+    root = _root()
+    table = Table(title="flask-workbook exercises", title_justify="left")
+    for column in ("#", "exercise", "tasks", "points", "lesson"):
+        table.add_column(column, justify="right" if column in ("tasks", "points") else "left")
+    for exercise in _exercises(root):
+        table.add_row(
+            exercise.id,
+            exercise.title,
+            str(len(exercise.tasks)),
+            str(exercise.points),
+            f"lessons/{exercise.lesson}",
+        )
+    Console().print(table)
+
+
+@main.command()
+@click.argument("exercise")
+@click.option("--submission", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check the learner files in this folder instead.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds before giving up on a check.")
+def check(exercise: str, submission: Path | None, timeout: float | None) -> None:
+    """Check one exercise, exactly as `pytest exercises/NN` does."""
+    found = _exercise(_root(), exercise)
+    code, _ = runner.check([found.directory], submission=submission, timeout=timeout, show=True)
+    raise SystemExit(code)
+
+
+@main.command()
+@click.argument("exercise")
+@click.option("--task", "task_id", help="The task to get a hint for (default: the first failing one).")
+def hint(exercise: str, task_id: str | None) -> None:
+    """Show the next hint for the first task that does not pass yet."""
+    root = _root()
+    found = _exercise(root, exercise)
+    if task_id is not None and task_id not in {task.id for task in found.tasks}:
+        known = ", ".join(task.id for task in found.tasks)
+        raise WorkbookError(f"exercise {found.id} has no task {task_id!r}; its tasks are {known}")
+    if task_id is None:
+        _, results = runner.check([found.directory])
+        failing = [task for task in results[0].tasks if not task.passed] if results else []
+        if not failing:
+            click.secho(f"Every task of exercise {found.id} passes: no hint needed.", fg="green")
+            return
+        task = failing[0].task
+    else:
+        task = found.task(task_id)
+    saved = state.load(root)
+    seen = saved.hints_seen(found.id, task.id)
+    console = Console()
+    if seen >= len(task.hints):
+        console.print(f"[bold]{found.id} {task.id}[/]: you have seen all {len(task.hints)} hints.")
+        for number, text in enumerate(task.hints, 1):
+            console.print(f"  {number}. {text}")
+        console.print(f"Reread lessons/{found.lesson}; its exercise brief says what each task needs.")
+        return
+    console.print(f"[bold]{found.id} {task.id}[/] ({task.title}), hint {seen + 1} of {len(task.hints)}:")
+    console.print(f"  {task.hints[seen]}")
+    saved.saw_hint(found.id, task.id)
+    state.save(root, saved)
+
+

@@ -1,0 +1,53 @@
+"""Find the course on disk and read its exercises."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from checker import manifest
+from checker.manifest import Exercise
+
+
+class CourseNotFound(Exception):
+    """No workbook folder (one with exercises/NN/exercise.toml) around here."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The workbook folder: the nearest one at or above ``start``, else the one this package is in."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents, Path(__file__).resolve().parent.parent):
+        if any((folder / "exercises").glob(f"*/{manifest.MANIFEST_NAME}")):
+            return folder
+    raise CourseNotFound(
+        f"no workbook here: {start} has no exercises/NN/{manifest.MANIFEST_NAME} in it or above it. "
+        "Run the command inside your copy of flask-workbook."
+    )
+
+
+def exercises(root: Path) -> list[Exercise]:
+    """Every exercise of the course, in order. Raises ManifestError for a broken manifest."""
+    folders = sorted(path.parent for path in (root / "exercises").glob(f"*/{manifest.MANIFEST_NAME}"))
+    return [manifest.load(folder) for folder in folders]
+
+
+def lesson_path(root: Path, exercise: Exercise) -> Path:
+    return root / "lessons" / exercise.lesson
+
+
+def changed_files(root: Path) -> set[Path] | None:
+    """Files git sees as changed or new under exercises/, or None when git cannot tell."""
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", "exercises"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return {(root / line[3:].strip().strip('"')).resolve() for line in done.stdout.splitlines() if line}

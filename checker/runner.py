@@ -1,0 +1,65 @@
+"""Run exercise checks with pytest from Python, and hand back the results as data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from checker import plugin
+from checker.results import ExerciseResult
+
+
+class _Collector:
+    """Keeps the results of the session it is registered in."""
+
+    def __init__(self) -> None:
+        self.results: list[ExerciseResult] = []
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.results = plugin.results(session.config)
+
+
+def pytest_args(
+    folders: Sequence[Path], *, submission: Path | None = None, timeout: float | None = None
+) -> list[str]:
+    """The pytest command-line arguments that check ``folders``."""
+    args = [str(folder) for folder in folders]
+    if submission is not None:
+        args += ["--submission", str(submission)]
+    if timeout is not None:
+        args += ["--check-timeout", str(timeout)]
+    return args
+
+
+def check(
+    folders: Sequence[Path],
+    *,
+    submission: Path | None = None,
+    timeout: float | None = None,
+    show: bool = False,
+) -> tuple[int, list[ExerciseResult]]:
+    """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
+
+    With ``show``, pytest prints its usual report; otherwise it prints nothing.
+    """
+    collector = _Collector()
+    args = pytest_args(folders, submission=submission, timeout=timeout)
+    if not show:
+        args += ["-p", "no:terminal"]
+    code = pytest.main(args, plugins=[collector])
+    if code in _BROKEN:
+        raise CheckRunError(
+            f"pytest could not run the checks (exit code {int(code)}); "
+            f"run `pytest {' '.join(str(folder) for folder in folders)}` to see why"
+        )
+    return int(code), collector.results
+
+
+class CheckRunError(Exception):
+    """pytest itself could not run: a usage error, a broken manifest, an internal error."""
+
+
+_BROKEN = {pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR}
