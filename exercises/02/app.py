@@ -1,4 +1,10 @@
-"""A small bookshop: routes with converters, methods, url_for and a redirect."""
+"""Module 02: Routing.
+
+A small bookshop: one page per book, a like counter that takes GET and POST,
+links built with url_for, and an old address that redirects to the new one.
+Check your work with `pytest exercises/02` or `workbook check 02`.
+"""
+
 from flask import Flask, abort, redirect, request, url_for
 
 app = Flask(__name__)
@@ -17,7 +23,8 @@ def book_list():
     return [{"id": book["id"], "title": book["title"]} for book in BOOKS.values()]
 
 
-# TODO(converters): make book_id arrive as an int, so that /books/2 finds book 2 and /books/abc is a 404.
+# TODO(converters): make book_id arrive as an int, so that /books/2 finds book 2
+# and /books/abc is a 404.
 @app.route("/books/<book_id>")
 def book_detail(book_id):
     book = BOOKS.get(book_id)

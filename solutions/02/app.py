@@ -1,4 +1,5 @@
-"""A small bookshop: routes with converters, methods, url_for and a redirect."""
+"""Module 02: Routing. A small bookshop with converters, methods, url_for and a redirect."""
+
 from flask import Flask, abort, redirect, request, url_for
 
 app = Flask(__name__)

@@ -1,4 +1,10 @@
-"""A small bookshop: routes with converters, methods, url_for and a redirect."""
+"""Module 02: Routing.
+
+A small bookshop: one page per book, a like counter that takes GET and POST,
+links built with url_for, and an old address that redirects to the new one.
+Check your work with `pytest exercises/02` or `workbook check 02`.
+"""
+
 from flask import Flask, abort, redirect, request, url_for
 
 app = Flask(__name__)
