@@ -1,4 +1,5 @@
 """A first Flask app: a home page, an about page and two small JSON routes."""
+
 from flask import Flask
 
 app = Flask(__name__)
