@@ -146,9 +146,14 @@ def list_exercises() -> None:
 
 @main.command()
 @click.argument("exercise")
-@click.option("--submission", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Check the learner files in this folder instead.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds before giving up on a check.")
+@click.option(
+    "--submission",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check the learner files in this folder instead.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), help="Seconds before giving up on a check."
+)
 def check(exercise: str, submission: Path | None, timeout: float | None) -> None:
     """Check one exercise, exactly as `pytest exercises/NN` does."""
     found = _exercise(_root(), exercise)
@@ -158,7 +163,9 @@ def check(exercise: str, submission: Path | None, timeout: float | None) -> None
 
 @main.command()
 @click.argument("exercise")
-@click.option("--task", "task_id", help="The task to get a hint for (default: the first failing one).")
+@click.option(
+    "--task", "task_id", help="The task to get a hint for (default: the first failing one)."
+)
 def hint(exercise: str, task_id: str | None) -> None:
     """Show the next hint for the first task that does not pass yet."""
     root = _root()
@@ -182,11 +189,13 @@ def hint(exercise: str, task_id: str | None) -> None:
         console.print(f"[bold]{found.id} {task.id}[/]: you have seen all {len(task.hints)} hints.")
         for number, text in enumerate(task.hints, 1):
             console.print(f"  {number}. {text}")
-        console.print(f"Reread lessons/{found.lesson}; its exercise brief says what each task needs.")
+        console.print(
+            f"Reread lessons/{found.lesson}; its exercise brief says what each task needs."
+        )
         return
-    console.print(f"[bold]{found.id} {task.id}[/] ({task.title}), hint {seen + 1} of {len(task.hints)}:")
+    console.print(
+        f"[bold]{found.id} {task.id}[/] ({task.title}), hint {seen + 1} of {len(task.hints)}:"
+    )
     console.print(f"  {task.hints[seen]}")
     saved.saw_hint(found.id, task.id)
     state.save(root, saved)
-
-

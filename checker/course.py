@@ -25,10 +25,12 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def exercises(root: Path) -> list[Exercise]:
+def exercises(root: Path, *, check_files: bool = False) -> list[Exercise]:
     """Every exercise of the course, in order. Raises ManifestError for a broken manifest."""
-    folders = sorted(path.parent for path in (root / "exercises").glob(f"*/{manifest.MANIFEST_NAME}"))
-    return [manifest.load(folder) for folder in folders]
+    folders = sorted(
+        path.parent for path in (root / "exercises").glob(f"*/{manifest.MANIFEST_NAME}")
+    )
+    return [manifest.load(folder, check_files=check_files) for folder in folders]
 
 
 def lesson_path(root: Path, exercise: Exercise) -> Path:
@@ -50,4 +52,6 @@ def changed_files(root: Path) -> set[Path] | None:
         return None
     if done.returncode != 0:
         return None
-    return {(root / line[3:].strip().strip('"')).resolve() for line in done.stdout.splitlines() if line}
+    return {
+        (root / line[3:].strip().strip('"')).resolve() for line in done.stdout.splitlines() if line
+    }

@@ -82,7 +82,9 @@ def _likely_cause(names: set[str], location: Location | None, doing: str) -> str
     if "sleep(" in source:
         return "The code sleeps for longer than the check waits: remove the sleep or shorten it."
     if "input(" in source:
-        return "input() waits for someone to type: a web app gets its input from the request instead."
+        return (
+            "input() waits for someone to type: a web app gets its input from the request instead."
+        )
     if doing.startswith("importing"):
         return "Importing the file never finished: look for a loop or a blocking call at the top level."
     return "Look for a loop that never ends, or a call that waits forever."

@@ -33,7 +33,12 @@ class CheckFailed(CheckFailure, AssertionError):
     """A check saw something other than what it expected."""
 
     def __init__(
-        self, message: str, *, expected: object = None, actual: object = None, fix: str | None = None
+        self,
+        message: str,
+        *,
+        expected: object = None,
+        actual: object = None,
+        fix: str | None = None,
     ) -> None:
         self.message = message
         self.expected = expected
@@ -97,6 +102,6 @@ class LearnerUnavailable(CheckFailure):
     """The learner's code could not be loaded, so checks that need it cannot run."""
 
     def __init__(self, outcome: Outcome, message: str) -> None:
-        self.outcome = outcome  # type: ignore[misc]
+        self.outcome = outcome
         self.message = message
         super().__init__(message)

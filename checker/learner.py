@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from checker.results import Outcome
 from checker.tracing import display_path, raised
 
 _counter = itertools.count(1)
+_RUN_FROM_CLI = "FLASK_RUN_FROM_CLI"
 
 
 @dataclass
@@ -65,12 +67,16 @@ class Learner:
                     errors.append(error)
                     return Response(doing, 500, Headers(), b"", raised(error, self.learner_files))
             try:
-                error = raised(errors[0], self.learner_files) if errors else None
-                return Response(doing, answer.status_code, Headers(answer.headers), answer.data, error)
+                found = raised(errors[0], self.learner_files) if errors else None
+                return Response(
+                    doing, answer.status_code, Headers(answer.headers), answer.data, found
+                )
             finally:
                 answer.close()
 
-        return deadline.call(send, seconds=self.timeout, doing=doing, learner_files=self.learner_files)
+        return deadline.call(
+            send, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+        )
 
     def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
         subject = self.module if on == "module" else self.app
@@ -109,7 +115,9 @@ def _forget(module: types.ModuleType, run_dir: Path, temporary: bool) -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def load(exercise: Exercise, source: Path | None = None, timeout: float = deadline.DEFAULT_TIMEOUT) -> Learner:
+def load(
+    exercise: Exercise, source: Path | None = None, timeout: float = deadline.DEFAULT_TIMEOUT
+) -> Learner:
     """Import the learner's app for ``exercise`` from ``source`` (default: the exercise folder).
 
     Raises LearnerUnavailable with one clear message when it cannot be done.
@@ -188,8 +196,14 @@ class _Loading:
     timeout: float
 
     def run(self, action: Callable[[], Any], doing: str) -> Any:
-        """Run learner code while loading; whatever goes wrong becomes LearnerUnavailable."""
+        """Run learner code while loading; whatever goes wrong becomes LearnerUnavailable.
+
+        Flask's own CLI sets FLASK_RUN_FROM_CLI so that an ``app.run()`` in an imported app returns
+        at once; the checks import the app the same way, so such a call starts no server.
+        """
         sys.path.insert(0, str(self.run_dir))
+        previous = os.environ.get(_RUN_FROM_CLI)
+        os.environ[_RUN_FROM_CLI] = "true"
         try:
             return deadline.call(
                 action, seconds=self.timeout, doing=doing, learner_files=self.learner_files
@@ -208,15 +222,21 @@ class _Loading:
         finally:
             if str(self.run_dir) in sys.path:
                 sys.path.remove(str(self.run_dir))
+            if previous is None:
+                os.environ.pop(_RUN_FROM_CLI, None)
+            else:
+                os.environ[_RUN_FROM_CLI] = previous
 
 
-def _find_app(
-    exercise: Exercise, module: types.ModuleType, shown: str, loading: _Loading
-) -> Flask:
+def _find_app(exercise: Exercise, module: types.ModuleType, shown: str, loading: _Loading) -> Flask:
     name = exercise.app_name
     if not hasattr(module, name):
         what = "an application factory" if exercise.factory else "a Flask application"
-        example = f"def {name}(test_config=None): ..." if exercise.factory else f"{name} = Flask(__name__)"
+        example = (
+            f"def {name}(test_config=None): ..."
+            if exercise.factory
+            else f"{name} = Flask(__name__)"
+        )
         raise LearnerUnavailable(
             Outcome.MISSING, f"{shown} defines no {name!r}: the checks look for {what}: {example}"
         )

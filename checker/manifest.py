@@ -87,8 +87,12 @@ class Exercise:
         raise KeyError(task_id)
 
 
-def load(directory: Path) -> Exercise:
-    """Read ``directory/exercise.toml`` and validate it."""
+def load(directory: Path, *, check_files: bool = True) -> Exercise:
+    """Read ``directory/exercise.toml`` and validate it.
+
+    ``check_files=False`` skips checking that the learner files exist: a learner who deleted one
+    should hear that from the checks, as a missing file, not as a broken manifest.
+    """
     path = directory / MANIFEST_NAME
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -98,10 +102,12 @@ def load(directory: Path) -> Exercise:
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ManifestError(path, f"not valid TOML ({error})", "correct the syntax") from None
-    return parse(data, directory, path)
+    return parse(data, directory, path, check_files=check_files)
 
 
-def parse(data: dict[str, Any], directory: Path, path: Path) -> Exercise:
+def parse(
+    data: dict[str, Any], directory: Path, path: Path, *, check_files: bool = True
+) -> Exercise:
     """Turn a manifest's parsed TOML into an :class:`Exercise`, or raise ManifestError."""
     _no_unknown_keys(data, _EXERCISE_KEYS, path, "the manifest")
     exercise_id = _required(data, "id", str, path)
@@ -117,8 +123,10 @@ def parse(data: dict[str, Any], directory: Path, path: Path) -> Exercise:
     lesson = _required(data, "lesson", str, path)
     files = _required(data, "files", list, path)
     if not files or not all(isinstance(name, str) for name in files):
-        raise ManifestError(path, "files must be a non-empty list of file names", 'files = ["app.py"]')
-    for name in files:
+        raise ManifestError(
+            path, "files must be a non-empty list of file names", 'files = ["app.py"]'
+        )
+    for name in files if check_files else ():
         if not (directory / name).is_file():
             raise ManifestError(
                 path,
@@ -152,7 +160,9 @@ def parse(data: dict[str, Any], directory: Path, path: Path) -> Exercise:
     seen: set[str] = set()
     for task in tasks:
         if task.id in seen:
-            raise ManifestError(path, f"task id {task.id!r} is used twice", "give each task its own id")
+            raise ManifestError(
+                path, f"task id {task.id!r} is used twice", "give each task its own id"
+            )
         seen.add(task.id)
     return Exercise(
         id=exercise_id,
@@ -170,15 +180,17 @@ def parse(data: dict[str, Any], directory: Path, path: Path) -> Exercise:
 
 
 def _parse_task(raw: Any, index: int, path: Path) -> Task:
-    where = f"task {index}"
     if not isinstance(raw, dict):
-        raise ManifestError(path, f"{where} is not a table", "write each task as [[tasks]]")
+        raise ManifestError(path, f"task {index} is not a table", "write each task as [[tasks]]")
+    named = raw.get("id")
+    where = f"task {named!r}" if isinstance(named, str) else f"task {index}"
     _no_unknown_keys(raw, _TASK_KEYS, path, where)
     task_id = _required(raw, "id", str, path, where)
-    where = f"task {task_id!r}"
     if not _TASK_ID.match(task_id):
         raise ManifestError(
-            path, f"{where}: id must be lowercase words joined by hyphens", 'write it like "form-data"'
+            path,
+            f"{where}: id must be lowercase words joined by hyphens",
+            'write it like "form-data"',
         )
     title = _required(raw, "title", str, path, where)
     points = _required(raw, "points", int, path, where)
@@ -188,7 +200,9 @@ def _parse_task(raw: Any, index: int, path: Path) -> Task:
     if not hints:
         raise ManifestError(path, f"{where} has no hint", 'add hints = ["...", "..."]')
     if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
-        raise ManifestError(path, f"{where}: hints must be a list of non-empty strings", 'hints = ["..."]')
+        raise ManifestError(
+            path, f"{where}: hints must be a list of non-empty strings", 'hints = ["..."]'
+        )
     return Task(id=task_id, title=title, points=points, hints=tuple(hints))
 
 
@@ -206,9 +220,20 @@ def _required(data: dict[str, Any], key: str, kind: type, path: Path, where: str
     value = data[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ManifestError(
-            path, f"{prefix}{key} must be a {kind.__name__}, not {type(value).__name__}", f"correct {key}"
+            path,
+            f"{prefix}{key} must be {_KINDS[kind]}, not {_KINDS.get(type(value), type(value).__name__)}",
+            f"correct {key}",
         )
     return value
+
+
+_KINDS = {
+    int: "a whole number",
+    str: "text",
+    list: "a list",
+    bool: "true or false",
+    float: "a number",
+}
 
 
 def _no_unknown_keys(data: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:

@@ -55,9 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help=f"give up on the learner's code after this long (default {deadline.DEFAULT_TIMEOUT:g})",
     )
-    parser.addini(
-        "check_timeout", "seconds before the learner's code is given up on", default=None
-    )
+    parser.addini("check_timeout", "seconds before the learner's code is given up on", default=None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,7 +86,7 @@ def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
     run = config.stash[run_key]
     if directory not in run.exercises:
         try:
-            run.exercises[directory] = manifest.load(directory)
+            run.exercises[directory] = manifest.load(directory, check_files=False)
         except ManifestError as error:
             raise pytest.UsageError(str(error)) from None
     return run.exercises[directory]
@@ -130,7 +128,9 @@ def _learner(request: pytest.FixtureRequest) -> learner.Learner:
     config = request.config
     exercise = exercise_of(config, request.path)
     if exercise is None:
-        raise pytest.UsageError(f"{request.node.nodeid}: client and probe work only in exercise checks")
+        raise pytest.UsageError(
+            f"{request.node.nodeid}: client and probe work only in exercise checks"
+        )
     run = config.stash[run_key]
     if exercise.directory not in run.learners:
         source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
@@ -167,7 +167,9 @@ class _ObservedTarget:
 @pytest.fixture
 def client(request: pytest.FixtureRequest) -> Client:
     """A test client for the learner's app; cookies are kept between its requests."""
-    return Client(_ObservedTarget(_learner(request), request.node.stash.setdefault(_errors_key, [])))
+    return Client(
+        _ObservedTarget(_learner(request), request.node.stash.setdefault(_errors_key, []))
+    )
 
 
 @pytest.fixture
@@ -220,7 +222,9 @@ def pytest_runtest_makereport(
     return report
 
 
-def _classify(excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> tuple[Outcome, str]:
+def _classify(
+    excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item
+) -> tuple[Outcome, str]:
     error = excinfo.value
     raised = [r.error for r in item.stash.get(_errors_key, []) if r.error is not None]
     if isinstance(error, CheckFailure):
@@ -311,5 +315,3 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
 
 
 __all__ = ["Submission", "client", "probe", "results", "submission"]
-
-

@@ -47,7 +47,10 @@ def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> li
         score = f"{task.points}/{task.task.points}"
         word = "" if task.passed else f"  {task.outcome.value}"
         lines.append(
-            Line(f"  {mark} {task.task.id:<{width}}  {task.task.title:<{title_width}}  {score:>5}{word}", style)
+            Line(
+                f"  {mark} {task.task.id:<{width}}  {task.task.title:<{title_width}}  {score:>5}{word}",
+                style,
+            )
         )
         if task.passed:
             continue
@@ -88,7 +91,9 @@ def trim_output(text: str) -> str:
         kept.pop()
     hidden = max(len(kept) - OUTPUT_LINES, 0)
     kept = kept[hidden:]
-    cut = [line if len(line) <= OUTPUT_LINE_WIDTH else line[:OUTPUT_LINE_WIDTH] + "…" for line in kept]
+    cut = [
+        line if len(line) <= OUTPUT_LINE_WIDTH else line[:OUTPUT_LINE_WIDTH] + "…" for line in kept
+    ]
     if hidden:
         cut.insert(0, f"... ({hidden} earlier line{'s' if hidden != 1 else ''} not shown)")
     return "\n".join(cut)

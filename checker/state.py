@@ -28,7 +28,9 @@ def load(root: Path) -> State:
     try:
         data = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
         hints = data.get("hints", {})
-        return State({str(e): {str(t): int(n) for t, n in tasks.items()} for e, tasks in hints.items()})
+        return State(
+            {str(e): {str(t): int(n) for t, n in tasks.items()} for e, tasks in hints.items()}
+        )
     except (OSError, ValueError, AttributeError, TypeError):
         return State()
 

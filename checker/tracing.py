@@ -20,7 +20,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def location_in(frames: Iterable[tuple[str, int]], learner_files: Collection[str]) -> Location | None:
+def location_in(
+    frames: Iterable[tuple[str, int]], learner_files: Collection[str]
+) -> Location | None:
     """The innermost (file, line) among ``frames`` (outermost first) that is a learner file."""
     found = None
     for filename, line in frames:

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MANIFEST = """\
+id = "{number}"
+title = "Tiny exercise"
+lesson = "{number}_tiny.ipynb"
+files = ["app.py"]
+app = "app:app"
+
+[[tasks]]
+id = "hello"
+title = "Say hello"
+points = 2
+hints = ["Return a string from the view.", "return 'Hello, World!'"]
+
+[[tasks]]
+id = "json"
+title = "Answer JSON"
+points = 3
+hints = ["Return a dict.", "return {{'ok': True}}"]
+"""
+
+CHECKS = """\
+import pytest
+from checker.expect import expect_json, expect_status, expect_text
+
+
+@pytest.mark.task("hello")
+def test_hello(client):
+    response = client.get("/")
+    expect_status(response, 200)
+    expect_text(response, "Hello, World!")
+
+
+@pytest.mark.task("json")
+def test_json(client):
+    response = client.get("/json")
+    expect_status(response, 200)
+    expect_json(response, {"ok": True})
+"""
+
+SOLUTION = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "Hello, World!"
+
+
+@app.route("/json")
+def answer():
+    return {"ok": True}
+"""
+
+
+@pytest.fixture
+def root() -> Path:
+    """The workbook's own folder."""
+    return ROOT
+
+
+@pytest.fixture
+def make_exercise(pytester: pytest.Pytester) -> Callable[..., Path]:
+    """Write a tiny exercise (manifest, checks, learner app) into the pytester folder."""
+
+    def make(app: str = SOLUTION, *, number: str = "01", checks: str = CHECKS) -> Path:
+        folder = pytester.path / "exercises" / number
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "exercise.toml").write_text(MANIFEST.format(number=number))
+        (folder / "app.py").write_text(textwrap.dedent(app))
+        (folder / f"test_{number}.py").write_text(checks)
+        return folder
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _hygiene(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts from the same environment and leaves no learner modules behind."""
+    monkeypatch.delenv("FLASK_APP", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setitem(os.environ, "PYTHONDONTWRITEBYTECODE", "1")
+    yield
+    for name in [name for name in sys.modules if name.startswith("_workbook_")]:
+        del sys.modules[name]

@@ -1,0 +1,133 @@
+"""The workbook command, through click's CliRunner, on a small course in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import course as course_module
+from checker.cli import main
+from tests.conftest import CHECKS, MANIFEST, SOLUTION
+
+STARTER = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+# TODO(hello): answer GET / with Hello, World!
+# TODO(json): answer GET /json with {"ok": true}
+"""
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for number, app in (("01", SOLUTION), ("02", STARTER)):
+        folder = tmp_path / "exercises" / number
+        folder.mkdir(parents=True)
+        (folder / "exercise.toml").write_text(MANIFEST.format(number=number))
+        (folder / "app.py").write_text(app)
+        (folder / f"test_{number}.py").write_text(CHECKS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_course_map_shows_progress_and_next_step(course: Path):
+    code, out = invoke()
+    assert code == 0
+    assert "01" in out and "5/5" in out and "done" in out
+    assert "02" in out and "0/5" in out
+    assert "Next:" in out and "02" in out.split("Next:")[1]
+
+
+def test_list_shows_every_exercise(course: Path):
+    code, out = invoke("list")
+    assert code == 0
+    assert (
+        "Tiny exercise" in out and "lessons/01_tiny.ipynb" in out and "lessons/02_tiny.ipynb" in out
+    )
+
+
+def test_check_gives_the_same_result_as_pytest(course: Path):
+    code, out = invoke("check", "02")
+    assert code == 1
+    assert "✗ hello" in out and "Hint: Return a string from the view." in out
+    assert out.rstrip().splitlines()[-1] == "score: 0/5 points"
+    direct = subprocess.run(
+        [sys.executable, "-m", "pytest", "exercises/02"], cwd=course, capture_output=True, text=True
+    )
+    assert direct.returncode == code
+    assert direct.stdout.rstrip().splitlines()[-1] == "score: 0/5 points"
+    code, out = invoke("check", "1")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1] == "score: 5/5 points"
+
+
+def test_hint_shows_the_next_hint_each_time_and_remembers(course: Path):
+    outputs = [invoke("hint", "02")[1] for _ in range(3)]
+    assert "hint 1 of 2" in outputs[0] and "Return a string from the view." in outputs[0]
+    assert "hint 2 of 2" in outputs[1] and "return 'Hello, World!'" in outputs[1]
+    assert "seen all 2 hints" in outputs[2]
+    state = json.loads((course / ".workbook-state.json").read_text())
+    assert state == {"hints": {"02": {"hello": 2}}}
+
+
+def test_hint_for_a_named_task(course: Path):
+    code, out = invoke("hint", "02", "--task", "json")
+    assert code == 0 and "Return a dict." in out
+
+
+def test_hint_when_everything_passes(course: Path):
+    code, out = invoke("hint", "01")
+    assert code == 0 and "no hint needed" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "09"), "there is no exercise '09'; the exercises are 01, 02"),
+        (
+            ("hint", "01", "--task", "nope"),
+            "exercise 01 has no task 'nope'; its tasks are hello, json",
+        ),
+        (("chek",), "No such command 'chek'"),
+        (("check",), "Missing argument 'EXERCISE'"),
+        (("check", "01", "--timeout", "-1"), "--timeout"),
+    ],
+    ids=["unknown-exercise", "unknown-task", "unknown-command", "missing-argument", "bad-timeout"],
+)
+def test_bad_arguments_get_one_line_and_a_nonzero_exit(
+    course: Path, args: tuple[str, ...], message: str
+):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("workbook: ") and message in lines[0]
+
+
+def test_outside_a_workbook_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(
+        course_module, "__file__", str(tmp_path / "nowhere" / "checker" / "course.py")
+    )
+    code, out = invoke("list")
+    assert code == 1
+    assert out.startswith("workbook: no workbook here")
+
+
+def test_broken_manifest_is_one_line(course: Path):
+    (course / "exercises" / "02" / "exercise.toml").write_text('id = "02"\n')
+    code, out = invoke("list")
+    assert code == 1
+    assert len(out.strip().splitlines()) == 1 and "title is missing" in out

@@ -1,0 +1,134 @@
+"""The course checks itself: every exercise, solution, starter, mistake and lesson."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from checker import course, manifest, runner
+from checker.manifest import Exercise
+from checker.results import ExerciseResult, Outcome
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = course.exercises(ROOT, check_files=True)
+IDS = [exercise.id for exercise in EXERCISES]
+TODO = re.compile(r"#\s*TODO\(([a-z0-9-]+)\)")
+MISTAKES = sorted(path.parent for path in (ROOT / "tests" / "mistakes").glob("*/*/expected.toml"))
+
+
+def check(exercise: Exercise, submission: Path | None = None) -> ExerciseResult:
+    _, results = runner.check([exercise.directory], submission=submission)
+    assert len(results) == 1, f"no result for exercise {exercise.id}"
+    return results[0]
+
+
+def by_task(result: ExerciseResult) -> dict[str, tuple[Outcome, str]]:
+    return {task.task.id: (task.outcome, task.message) for task in result.tasks}
+
+
+def test_the_course_has_its_first_three_modules():
+    assert IDS[:3] == ["01", "02", "03"]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_manifest_is_complete(exercise: Exercise):
+    assert len(exercise.tasks) >= 4, f"exercise {exercise.id} needs at least 4 tasks"
+    for task in exercise.tasks:
+        assert len(task.hints) >= 2, f"{exercise.id} {task.id}: give at least 2 progressive hints"
+    assert (ROOT / "lessons" / exercise.lesson).is_file(), f"no lesson lessons/{exercise.lesson}"
+    assert exercise.lesson.startswith(f"{exercise.id}_"), "the lesson file starts with the number"
+    assert (ROOT / "solutions" / exercise.id).is_dir(), f"no solutions/{exercise.id}"
+    for name in exercise.files:
+        assert (ROOT / "solutions" / exercise.id / name).is_file(), (
+            f"solutions/{exercise.id}/{name}"
+        )
+    assert (exercise.directory / f"test_{exercise.id}.py").is_file()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_scores_full_marks(exercise: Exercise):
+    result = check(exercise, ROOT / "solutions" / exercise.id)
+    failing = {
+        task: found for task, found in by_task(result).items() if found[0] is not Outcome.PASSED
+    }
+    assert not failing
+    assert result.points == exercise.points
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_starter_has_a_todo_for_every_task_and_fails_each(exercise: Exercise):
+    todos = set()
+    for name in exercise.files:
+        todos |= set(TODO.findall((exercise.directory / name).read_text(encoding="utf-8")))
+    tasks = {task.id for task in exercise.tasks}
+    assert todos <= tasks, f"TODO markers name unknown tasks: {sorted(todos - tasks)}"
+    assert todos == tasks, (
+        f"tasks without a # TODO(task-id) in the starter: {sorted(tasks - todos)}"
+    )
+    result = check(exercise)
+    assert not result.problem, f"the starter must load cleanly: {result.problem}"
+    passing = [task for task, (outcome, _) in by_task(result).items() if outcome is Outcome.PASSED]
+    assert not passing, f"the untouched starter passes {passing}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_every_module_has_three_wrong_submissions(exercise: Exercise):
+    mine = [path for path in MISTAKES if path.parent.name == exercise.id]
+    assert len(mine) >= 3, f"tests/mistakes/{exercise.id}/ needs at least 3 wrong submissions"
+
+
+@pytest.mark.parametrize(
+    "folder", MISTAKES, ids=[f"{path.parent.name}/{path.name}" for path in MISTAKES]
+)
+def test_wrong_submission_fails_with_its_message(folder: Path):
+    expected = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
+    assert expected.get("about"), "say in `about` what mistake this is"
+    exercise = manifest.load(ROOT / "exercises" / folder.parent.name)
+    result = check(exercise, folder)
+    found = by_task(result)
+    assert result.points < exercise.points, "a wrong submission must not score full marks"
+    assert expected.get("tasks"), "name at least one task and the message it must show"
+    for task_id, wanted in expected["tasks"].items():
+        outcome, message = found[task_id]
+        assert outcome.value == wanted["outcome"], f"{task_id}: {outcome.value}: {message}"
+        shown = message or result.problem
+        assert wanted.get("message", "") in shown, f"{task_id}: {shown!r}"
+
+
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
+def test_lesson_is_stored_without_outputs(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"{path.name}: clear the outputs before committing"
+            assert cell.execution_count is None, f"{path.name}: clear execution counts"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
+def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    last = notebook.cells[-1]
+    assert last.cell_type == "markdown" and "exercise" in last.source.lower(), (
+        f"{path.name} must end with the exercise brief"
+    )

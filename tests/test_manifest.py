@@ -1,0 +1,119 @@
+"""Manifests: parsed into typed objects, and every mistake named with its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import manifest
+from checker.manifest import ManifestError
+from tests.conftest import MANIFEST
+
+
+def write(tmp_path: Path, text: str, files: tuple[str, ...] = ("app.py",)) -> Path:
+    folder = tmp_path / "03"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("")
+    (folder / "exercise.toml").write_text(text)
+    return folder
+
+
+def test_valid_manifest_becomes_typed_objects(tmp_path: Path):
+    exercise = manifest.load(write(tmp_path, MANIFEST.format(number="03")))
+    assert exercise.id == "03"
+    assert exercise.files == ("app.py",)
+    assert (exercise.app_module, exercise.app_name, exercise.factory) == ("app", "app", False)
+    assert [task.id for task in exercise.tasks] == ["hello", "json"]
+    assert exercise.points == 5
+    assert exercise.task("json").hints == ("Return a dict.", "return {'ok': True}")
+
+
+def test_factory_with_test_config(tmp_path: Path):
+    text = MANIFEST.format(number="03").replace(
+        'app = "app:app"', 'app = "app:create_app"\nfactory = true\n[config]\nTESTING = true\n'
+    )
+    # [config] must come before [[tasks]] in TOML; the replacement keeps it there.
+    exercise = manifest.load(write(tmp_path, text))
+    assert exercise.factory and exercise.config == {"TESTING": True}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem", "fix"),
+    [
+        (
+            ("", 'colour = "blue"\n'),
+            "the manifest has unknown key 'colour'",
+            "remove it or use one of",
+        ),
+        (
+            ('hints = ["Return a string from the view.", "return \'Hello, World!\'"]\n', ""),
+            "task 'hello' has no hint",
+            "add hints",
+        ),
+        (
+            ("points = 2", "points = 0"),
+            "task 'hello': points must be positive, not 0",
+            "points = 1",
+        ),
+        (("points = 2", "points = -1"), "points must be positive, not -1", "points = 1"),
+        (
+            ("points = 2", 'points = "2"'),
+            "task 'hello': points must be a whole number, not text",
+            "correct points",
+        ),
+        (
+            ('files = ["app.py"]', 'files = ["app.py", "models.py"]'),
+            "learner file 'models.py' does not exist",
+            "create",
+        ),
+        (('id = "03"', 'id = "04"'), "id '04' does not match the folder '03'", 'set id = "03"'),
+        (('app = "app:app"', 'app = "app"'), "app 'app' is not module:name", 'app = "app:app"'),
+        (
+            ('id = "hello"', 'id = "Hello World"'),
+            "id must be lowercase words joined by hyphens",
+            "form-data",
+        ),
+        (
+            ('title = "Say hello"\n', 'title = "Say hello"\nhint = "x"\n'),
+            "task 'hello' has unknown key 'hint'",
+            "hints",
+        ),
+    ],
+    ids=[
+        "unknown-key",
+        "no-hint",
+        "zero-points",
+        "negative-points",
+        "points-text",
+        "no-file",
+        "wrong-id",
+        "bad-app",
+        "bad-task-id",
+        "task-typo",
+    ],
+)
+def test_each_error_names_the_file_and_the_fix(
+    tmp_path: Path, change: tuple[str, str], problem: str, fix: str
+):
+    old, new = change
+    text = MANIFEST.format(number="03")
+    text = text.replace(old, new, 1) if old else new + text
+    folder = write(tmp_path, text)
+    with pytest.raises(ManifestError) as caught:
+        manifest.load(folder)
+    message = str(caught.value)
+    assert message.startswith(str(folder / "exercise.toml"))
+    assert problem in message
+    assert fix in caught.value.fix
+
+
+def test_broken_toml_says_so(tmp_path: Path):
+    with pytest.raises(ManifestError, match="not valid TOML"):
+        manifest.load(write(tmp_path, "id = \n"))
+
+
+def test_learner_file_may_be_missing_when_checking(tmp_path: Path):
+    folder = write(tmp_path, MANIFEST.format(number="03"), files=())
+    assert manifest.load(folder, check_files=False).files == ("app.py",)
