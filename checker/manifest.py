@@ -210,7 +210,22 @@ def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
     if not isinstance(raw, dict):
         raise ManifestError(path, "sandbox must be a table", "write it as [sandbox]")
     _no_unknown_keys(raw, _SANDBOX_KEYS, path, "[sandbox]")
-    return Sandbox(**raw)
+    processes = raw.get("processes", 0)
+    memory_mb = raw.get("memory_mb", 512)
+    timeout = raw.get("timeout")
+    if not isinstance(processes, int) or isinstance(processes, bool) or processes < 0:
+        raise ManifestError(
+            path, "[sandbox] processes must be a whole number, 0 or more", "processes = 4"
+        )
+    if not isinstance(memory_mb, int) or isinstance(memory_mb, bool) or memory_mb <= 0:
+        raise ManifestError(
+            path, "[sandbox] memory_mb must be a positive whole number", "memory_mb = 512"
+        )
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ManifestError(
+            path, "[sandbox] timeout must be a positive number of seconds", "timeout = 10"
+        )
+    return Sandbox(processes, memory_mb, None if timeout is None else float(timeout))
 
 
 def _required(data: dict[str, Any], key: str, kind: type, path: Path, where: str = "") -> Any:

@@ -68,6 +68,33 @@ def answer():
 """
 
 
+FACTORY = """app = "app:create_app"
+factory = true
+
+[config]
+GREETING = "Hello, World!"
+"""
+
+FACTORY_SOLUTION = """\
+from flask import Flask
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_mapping(test_config or {})
+
+    @app.route("/")
+    def hello():
+        return app.config["GREETING"]
+
+    @app.route("/json")
+    def answer():
+        return {"ok": True}
+
+    return app
+"""
+
+
 @pytest.fixture
 def root() -> Path:
     """The workbook's own folder."""
@@ -78,10 +105,15 @@ def root() -> Path:
 def make_exercise(pytester: pytest.Pytester) -> Callable[..., Path]:
     """Write a tiny exercise (manifest, checks, learner app) into the pytester folder."""
 
-    def make(app: str = SOLUTION, *, number: str = "01", checks: str = CHECKS) -> Path:
+    def make(
+        app: str = SOLUTION, *, number: str = "01", checks: str = CHECKS, factory: bool = False
+    ) -> Path:
         folder = pytester.path / "exercises" / number
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "exercise.toml").write_text(MANIFEST.format(number=number))
+        manifest = MANIFEST.format(number=number)
+        if factory:
+            manifest = manifest.replace('app = "app:app"', FACTORY)
+        (folder / "exercise.toml").write_text(manifest)
         (folder / "app.py").write_text(textwrap.dedent(app))
         (folder / f"test_{number}.py").write_text(checks)
         return folder

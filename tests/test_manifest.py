@@ -109,6 +109,21 @@ def test_each_error_names_the_file_and_the_fix(
     assert fix in caught.value.fix
 
 
+def test_sandbox_needs_are_typed(tmp_path: Path):
+    text = MANIFEST.format(number="03").replace(
+        "[[tasks]]", "[sandbox]\nprocesses = 4\n\n[[tasks]]", 1
+    )
+    assert manifest.load(write(tmp_path, text)).sandbox.processes == 4
+
+
+def test_sandbox_rejects_nonsense(tmp_path: Path):
+    text = MANIFEST.format(number="03").replace(
+        "[[tasks]]", "[sandbox]\nprocesses = -1\n\n[[tasks]]", 1
+    )
+    with pytest.raises(ManifestError, match="processes must be a whole number"):
+        manifest.load(write(tmp_path, text))
+
+
 def test_broken_toml_says_so(tmp_path: Path):
     with pytest.raises(ManifestError, match="not valid TOML"):
         manifest.load(write(tmp_path, "id = \n"))

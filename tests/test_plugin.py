@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SOLUTION
+from tests.conftest import FACTORY_SOLUTION, SOLUTION
 
 Exercise = Callable[..., Path]
 
@@ -83,6 +83,40 @@ def test_code_that_does_not_load_gives_one_message(
     assert result.stdout.lines[-1] == "score: 0/5 points"
 
 
+def test_factory_gets_the_manifest_config(pytester, make_exercise: Exercise):
+    make_exercise(FACTORY_SOLUTION, factory=True)
+    result = run(pytester, "exercises/01")
+    assert result.ret == 0, result.stdout.str()
+    assert result.stdout.lines[-1] == "score: 5/5 points"
+
+
+@pytest.mark.parametrize(
+    ("app", "outcome", "message"),
+    [
+        (SOLUTION, "missing", "app.py defines no 'create_app'"),
+        (
+            FACTORY_SOLUTION.replace("    return app\n", ""),
+            "error",
+            "create_app() returned NoneType",
+        ),
+        (
+            FACTORY_SOLUTION.replace("app.config.from_mapping", "app.config.form_mapping"),
+            "error",
+            "calling create_app() raised AttributeError: 'Config' object has no attribute 'form_mapping'",
+        ),
+    ],
+    ids=["no-factory", "returns-none", "factory-raises"],
+)
+def test_broken_factory_gives_one_message(
+    pytester, make_exercise: Exercise, app: str, outcome: str, message: str
+):
+    make_exercise(app, factory=True)
+    result = run(pytester, "exercises/01")
+    assert result.ret == 1
+    assert result.stdout.str().count(message) == 1, result.stdout.str()
+    result.stdout.fnmatch_lines([f"*✗ hello*{outcome}", f"*✗ json*{outcome}"])
+
+
 def test_missing_file_is_reported_missing(pytester, make_exercise: Exercise):
     (make_exercise() / "app.py").unlink()
     result = run(pytester, "exercises/01")
@@ -100,7 +134,8 @@ def test_missing_file_is_reported_missing(pytester, make_exercise: Exercise):
             "This `while` loop never ends",
         ),
         (
-            SOLUTION + "\nfrom werkzeug.serving import run_simple\nrun_simple('127.0.0.1', 0, app)\n",
+            SOLUTION
+            + "\nfrom werkzeug.serving import run_simple\nrun_simple('127.0.0.1', 0, app)\n",
             "importing exercises/01/app.py did not finish within 1 s",
             "app.run() starts the development server",
         ),
