@@ -1,0 +1,1 @@
+"""Grade a cohort: sandboxed, parallel grading with a gradebook, feedback and reports."""

@@ -1,0 +1,36 @@
+"""What grading produces, as plain frozen data: one ``TaskGrade`` per (learner, exercise, task)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.results import Outcome
+
+
+@dataclass(frozen=True)
+class TaskGrade:
+    """One row of the gradebook."""
+
+    learner: str
+    exercise: str
+    exercise_title: str
+    task: str
+    task_title: str
+    outcome: Outcome
+    points: int
+    max_points: int
+    message: str  # the full message; feedback hides it when `hidden` and hidden checks are not shown
+    hint: str  # the task's first hint, shown with a failing task
+    hidden: bool  # the message comes from an instructor's hidden check
+    duration: float  # seconds spent on the task's checks
+    grader_version: str
+    graded_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A sandbox protection and whether it was active on this host."""
+
+    name: str  # e.g. "memory limit", "network namespace", "separate uid"
+    active: bool
+    detail: str  # what it was set to, or why it was unavailable
