@@ -6,9 +6,12 @@ from checker.expect import expect, expect_header, expect_json, expect_status, ex
 from checker.failures import CheckFailed
 from checker.results import Outcome
 
+__version__ = "0.1.0"
+
 __all__ = [
     "CheckFailed",
     "Outcome",
+    "__version__",
     "expect",
     "expect_header",
     "expect_json",

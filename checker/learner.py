@@ -42,6 +42,7 @@ class Learner:
     timeout: float
     run_dir: Path
     temporary: bool = False
+    alarm: bool = False  # deadlines by SIGALRM instead of a thread (sandboxed children)
     _clients: dict[int, Any] = field(default_factory=dict)
 
     def open_client(self) -> int:
@@ -75,7 +76,11 @@ class Learner:
                 answer.close()
 
         return deadline.call(
-            send, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+            send,
+            seconds=self.timeout,
+            doing=doing,
+            learner_files=self.learner_files,
+            alarm=self.alarm,
         )
 
     def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
@@ -87,6 +92,7 @@ class Learner:
                 seconds=self.timeout,
                 doing=doing,
                 learner_files=self.learner_files,
+                alarm=self.alarm,
             )
         except LearnerTimeout:
             raise
@@ -116,7 +122,11 @@ def _forget(module: types.ModuleType, run_dir: Path, temporary: bool) -> None:
 
 
 def load(
-    exercise: Exercise, source: Path | None = None, timeout: float = deadline.DEFAULT_TIMEOUT
+    exercise: Exercise,
+    source: Path | None = None,
+    timeout: float = deadline.DEFAULT_TIMEOUT,
+    *,
+    alarm: bool = False,
 ) -> Learner:
     """Import the learner's app for ``exercise`` from ``source`` (default: the exercise folder).
 
@@ -137,7 +147,7 @@ def load(
     module = types.ModuleType(f"_workbook_{exercise.id}_{next(_counter)}_{exercise.app_module}")
     module.__file__ = str(run_dir / exercise.app_file)
     sys.modules[module.__name__] = module
-    loading = _Loading(run_dir, learner_files, timeout)
+    loading = _Loading(run_dir, learner_files, timeout, alarm)
     shown = display_path(module_path)
     try:
         loading.run(lambda: exec(code, module.__dict__), f"importing {shown}")
@@ -145,7 +155,7 @@ def load(
     except BaseException:
         _forget(module, run_dir, temporary)
         raise
-    return Learner(exercise, module, app, learner_files, timeout, run_dir, temporary)
+    return Learner(exercise, module, app, learner_files, timeout, run_dir, temporary, alarm)
 
 
 def _workspace(exercise: Exercise, source: Path) -> tuple[Path, bool]:
@@ -194,6 +204,7 @@ class _Loading:
     run_dir: Path
     learner_files: frozenset[str]
     timeout: float
+    alarm: bool
 
     def run(self, action: Callable[[], Any], doing: str) -> Any:
         """Run learner code while loading; whatever goes wrong becomes LearnerUnavailable.
@@ -206,7 +217,11 @@ class _Loading:
         os.environ[_RUN_FROM_CLI] = "true"
         try:
             return deadline.call(
-                action, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+                action,
+                seconds=self.timeout,
+                doing=doing,
+                learner_files=self.learner_files,
+                alarm=self.alarm,
             )
         except LearnerTimeout as timeout:
             raise LearnerUnavailable(Outcome.TIMEOUT, timeout.show()) from None

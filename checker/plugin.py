@@ -10,12 +10,12 @@ import sys
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from checker import deadline, learner, manifest, scoring
-from checker.client import Client, Probe, Response
+from checker.client import Client, Probe, Response, Target
 from checker.failures import CheckFailure, LearnerUnavailable
 from checker.manifest import Exercise, ManifestError
 from checker.report import Line, exercise_lines, score_line
@@ -35,7 +35,27 @@ class _Run:
     results: list[ExerciseResult] = field(default_factory=list)
 
 
+class Grading(Protocol):
+    """What the instructor's grader provides when it runs the checks against many learners."""
+
+    def exercise_for(self, path: Path) -> Exercise | None:
+        """The exercise of a hidden check file, or None."""
+
+    def is_hidden(self, path: Path) -> bool:
+        """Whether a check file is one of the instructor's hidden checks."""
+
+    def target(self, exercise: Exercise, learner: str) -> Target:
+        """The learner's sandboxed app; raises LearnerUnavailable when there is none."""
+
+    def submission(self, exercise: Exercise, learner: str) -> Submission:
+        """The learner's files as text; raises LearnerUnavailable when there are none."""
+
+    def output(self, exercise: Exercise, learner: str) -> str:
+        """What the learner's code printed since the last check."""
+
+
 run_key = pytest.StashKey[_Run]()
+grading_key = pytest.StashKey[Grading]()
 _check_key = pytest.StashKey[CheckResult]()
 _errors_key = pytest.StashKey[list[Response]]()
 
@@ -82,7 +102,8 @@ def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
     """The exercise a test file belongs to, or None for an ordinary test file."""
     directory = path.resolve().parent
     if not (directory / manifest.MANIFEST_NAME).is_file():
-        return None
+        grading = config.stash.get(grading_key, None)
+        return grading.exercise_for(path) if grading is not None else None
     run = config.stash[run_key]
     if directory not in run.exercises:
         try:
@@ -124,13 +145,25 @@ def _task_of(item: pytest.Item, exercise: Exercise) -> str:
     return str(task_id)
 
 
-def _learner(request: pytest.FixtureRequest) -> learner.Learner:
-    config = request.config
-    exercise = exercise_of(config, request.path)
+@pytest.fixture
+def _workbook_learner(request: pytest.FixtureRequest) -> str:
+    """Which learner a check runs against: parametrized by the grader, "" for one's own files."""
+    return str(getattr(request, "param", ""))
+
+
+def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
+    exercise = exercise_of(request.config, request.path)
     if exercise is None:
-        raise pytest.UsageError(
-            f"{request.node.nodeid}: client and probe work only in exercise checks"
-        )
+        raise pytest.UsageError(f"{request.node.nodeid}: {fixture} works only in exercise checks")
+    return exercise
+
+
+def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
+    config = request.config
+    exercise = _exercise(request, "client or probe")
+    grading = config.stash.get(grading_key, None)
+    if grading is not None:
+        return grading.target(exercise, learner_id)
     run = config.stash[run_key]
     if exercise.directory not in run.learners:
         source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
@@ -147,7 +180,7 @@ def _learner(request: pytest.FixtureRequest) -> learner.Learner:
 class _ObservedTarget:
     """Passes requests to the learner's app, noting responses in which the learner's code raised."""
 
-    def __init__(self, target: learner.Learner, seen: list[Response]) -> None:
+    def __init__(self, target: Target, seen: list[Response]) -> None:
         self._target = target
         self._seen = seen
 
@@ -165,27 +198,26 @@ class _ObservedTarget:
 
 
 @pytest.fixture
-def client(request: pytest.FixtureRequest) -> Client:
+def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
     """A test client for the learner's app; cookies are kept between its requests."""
-    return Client(
-        _ObservedTarget(_learner(request), request.node.stash.setdefault(_errors_key, []))
-    )
+    seen = request.node.stash.setdefault(_errors_key, [])
+    return Client(_ObservedTarget(_learner(request, _workbook_learner), seen))
 
 
 @pytest.fixture
-def probe(request: pytest.FixtureRequest) -> Probe:
+def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
     """Runs a module-level function of the test file beside the learner's app."""
-    return Probe(_learner(request))
+    return Probe(_learner(request, _workbook_learner))
 
 
 @pytest.fixture
-def submission(request: pytest.FixtureRequest) -> Submission:
+def submission(request: pytest.FixtureRequest, _workbook_learner: str) -> Submission:
     """The learner's files as text, for static checks."""
-    config = request.config
-    exercise = exercise_of(config, request.path)
-    if exercise is None:
-        raise pytest.UsageError(f"{request.node.nodeid}: submission works only in exercise checks")
-    run = config.stash[run_key]
+    exercise = _exercise(request, "submission")
+    grading = request.config.stash.get(grading_key, None)
+    if grading is not None:
+        return grading.submission(exercise, _workbook_learner)
+    run = request.config.stash[run_key]
     source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
     return Submission.read(exercise, source)
 
@@ -207,19 +239,29 @@ def pytest_runtest_makereport(
         return report
     excinfo = call.excinfo
     outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
+    learner_id = _learner_of(item)
+    grading = item.config.stash.get(grading_key, None)
+    previous = item.stash.get(_check_key, None)
     check = CheckResult(
         exercise_id=exercise.id,
         task_id=_task_of(item, exercise),
         name=item.name,
         outcome=outcome,
         message=message,
-        output=_output(report),
-        duration=report.duration,
+        output=_output(report) if grading is None else grading.output(exercise, learner_id),
+        duration=report.duration + (previous.duration if previous else 0.0),
+        learner=learner_id,
+        hidden=grading is not None and grading.is_hidden(item.path),
     )
     item.stash[_check_key] = check
     if excinfo is not None and isinstance(excinfo.value, CheckFailure):
         report.longrepr = message
     return report
+
+
+def _learner_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params.get("_workbook_learner", "")) if callspec is not None else ""
 
 
 def _classify(

@@ -45,6 +45,8 @@ class CheckResult:
     message: str = ""
     output: str = ""
     duration: float = 0.0
+    learner: str = ""  # "" when a learner checks their own files
+    hidden: bool = False  # one of the instructor's hidden checks
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class TaskResult:
     points: int
     message: str = ""
     output: str = ""
+    hidden: bool = False  # the message comes from a hidden check
+    duration: float = 0.0
 
     @property
     def passed(self) -> bool:

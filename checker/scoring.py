@@ -13,15 +13,16 @@ def score_task(task: Task, checks: Iterable[CheckResult]) -> TaskResult:
     checks = list(checks)
     if not checks:
         return TaskResult(task, Outcome.MISSING, 0, "no check ran for this task")
+    duration = sum(check.duration for check in checks)
     failing = [check for check in checks if check.outcome is not Outcome.PASSED]
     if not failing:
-        return TaskResult(task, Outcome.PASSED, task.points)
+        return TaskResult(task, Outcome.PASSED, task.points, duration=duration)
     worst = max(failing, key=lambda check: check.outcome.severity)
-    first = failing[0]
-    outcome = worst.outcome
-    message = (worst if worst.outcome is not first.outcome else first).message
+    shown = worst if worst.outcome is not failing[0].outcome else failing[0]
     output = next((check.output for check in failing if check.output), "")
-    return TaskResult(task, outcome, 0, message, output)
+    return TaskResult(
+        task, worst.outcome, 0, shown.message, output, hidden=shown.hidden, duration=duration
+    )
 
 
 def score_exercise(

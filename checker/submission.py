@@ -50,6 +50,23 @@ class Submission(Mapping[str, str]):
                 ) from None
         return cls(files)
 
+    @classmethod
+    def from_bytes(cls, exercise: Exercise, files: Mapping[str, bytes]) -> Submission:
+        """The learner's files as the grader received them."""
+        texts = {}
+        for name in exercise.files:
+            try:
+                texts[name] = files[name].decode("utf-8")
+            except KeyError:
+                raise LearnerUnavailable(
+                    Outcome.MISSING, f"exercises/{exercise.id}/{name} is missing"
+                ) from None
+            except UnicodeDecodeError:
+                raise LearnerUnavailable(
+                    Outcome.ERROR, f"exercises/{exercise.id}/{name} is not UTF-8 text"
+                ) from None
+        return cls(texts)
+
     def __getitem__(self, name: str) -> str:
         return self._files[name]
 

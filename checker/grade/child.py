@@ -1,0 +1,118 @@
+"""The sandboxed child: load one learner's app, then answer the grader's requests until told to stop.
+
+Runs only in a process forked by the warm server. Every answer is a tuple of plain, picklable data.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from checker import learner as learners
+from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
+from checker.grade import isolation
+from checker.results import Outcome
+
+if TYPE_CHECKING:
+    from checker.grade.sandbox import ChildSpec
+
+OUTPUT = ".output"
+
+
+def main(spec: ChildSpec, connection: Connection) -> None:
+    """Confine this process, load the learner's app, and serve requests."""
+    try:
+        _main(spec, connection)
+    except BaseException as error:  # never let the warm server's frames carry on in a child
+        _send(connection, ("unavailable", Outcome.CRASHED, f"the sandbox failed: {error!r}"))
+        os._exit(70)
+
+
+def _main(spec: ChildSpec, connection: Connection) -> None:
+    from checker.grade.sandbox import for_child
+
+    os.setsid()
+    _redirect_output(spec)
+    os.chdir(spec.workspace)
+    isolation.confine_child(spec.limits, uid=spec.uid)
+    exercise = for_child(spec)
+    try:
+        loaded = learners.load(exercise, exercise.directory, spec.timeout, alarm=True)
+    except LearnerUnavailable as problem:
+        _send(connection, ("unavailable", problem.outcome, problem.message))
+        return
+    except MemoryError:
+        _send(
+            connection,
+            ("unavailable", Outcome.CRASHED, _OUT_OF_MEMORY.format(spec.limits.memory_mb)),
+        )
+        return
+    _send(connection, ("ready", None))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        reply = answer(loaded, message, spec)
+        _send(connection, reply)
+        if reply[0] in ("timeout", "crashed"):
+            return  # the grader starts a fresh child for the next check
+
+
+_OUT_OF_MEMORY = "ran out of memory (the limit is {} MB)"
+
+
+def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) -> tuple[Any, ...]:
+    """Carry out one request from the grader."""
+    kind = message[0]
+    doing = "your app"
+    try:
+        if kind == "open_client":
+            return ("ok", loaded.open_client())
+        if kind == "request":
+            _, client, method, path, options = message
+            doing = f"{method} {path}"
+            return ("ok", loaded.request(client, method, path, options))
+        if kind == "probe":
+            _, blob, args, on = message
+            function = pickle.loads(blob)
+            doing = f"{getattr(function, '__name__', 'probe')}()"
+            return ("ok", loaded.probe(function, tuple(args), on))
+        return ("check_error", f"unknown request {kind!r}")
+    except LearnerTimeout as timeout:
+        return ("timeout", timeout.doing, timeout.seconds, timeout.location, timeout.cause)
+    except LearnerError as error:
+        return ("learner_error", error.doing, error.raised)
+    except SystemExit as stop:
+        code = "" if stop.code is None else repr(stop.code)
+        return ("crashed", f"{doing} called exit({code}), which stops the whole program")
+    except MemoryError:
+        return ("crashed", f"{doing} {_OUT_OF_MEMORY.format(spec.limits.memory_mb)}")
+    except Exception as error:  # the check's own mistake, e.g. a probe that returns a set
+        return ("check_error", f"{type(error).__name__}: {error}")
+
+
+def _send(connection: Connection, reply: tuple[Any, ...]) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        connection.send(reply)
+    except (OSError, ValueError):
+        os._exit(1)
+
+
+def _redirect_output(spec: ChildSpec) -> None:
+    """stdin from /dev/null; stdout and stderr to a file in the workspace, read by the grader."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    output = os.open(spec.workspace / OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(null, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(null)
+    os.close(output)

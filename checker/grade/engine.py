@@ -1,0 +1,288 @@
+"""Grade a batch of learners: the course's checks, run in this trusted process, against each
+learner's app in its own sandboxed child.
+
+The unit of work is ``grade_batch``, a function of the course and the submissions only, so it can
+run in a local process pool or on a Dask worker alike. It runs pytest once for the whole batch:
+every check is parametrized by learner, and the items are ordered learner by learner.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import tempfile
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from checker import __version__, course, plugin, scoring
+from checker.client import Target
+from checker.failures import LearnerUnavailable
+from checker.grade import isolation
+from checker.grade.intake import Submission as LearnerSubmission
+from checker.grade.model import TaskGrade
+from checker.grade.remote import SandboxedLearner
+from checker.grade.sandbox import ChildSpec, WarmServer
+from checker.manifest import Exercise
+from checker.results import CheckResult, Outcome
+from checker.submission import Submission
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: limits and where the instructor's hidden checks are."""
+
+    check_timeout: float = 5.0
+    exercise_timeout: float = 60.0
+    hidden: Path | None = None
+    limits: isolation.Limits = field(default_factory=isolation.Limits)
+    hide: tuple[Path, ...] = ()  # folders the learners' code must not see
+    separate_uid: bool = True
+
+
+@dataclass(frozen=True)
+class LearnerGrades:
+    """Every task of every graded exercise for one learner."""
+
+    learner: str
+    grades: tuple[TaskGrade, ...]
+
+
+def grade_batch(
+    root: Path,
+    exercise_ids: Sequence[str],
+    submissions: Sequence[LearnerSubmission],
+    settings: Settings,
+) -> list[LearnerGrades]:
+    """Grade ``submissions`` on the exercises ``exercise_ids`` of the course at ``root``."""
+    exercises = [e for e in course.exercises(root) if e.id in set(exercise_ids)]
+    server = _warm_server(settings.hide)
+    with tempfile.TemporaryDirectory(prefix="workbook-grade-") as scratch:
+        os.chmod(scratch, 0o711)
+        session = _GradingSession(exercises, submissions, settings, server, Path(scratch))
+        args = [str(exercise.directory / f"test_{exercise.id}.py") for exercise in exercises]
+        args += [str(path) for path in session.hidden_files]
+        args += [
+            "--rootdir", str(root), "--import-mode=importlib", "--noconftest", "-s",
+            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:logging",
+            "--check-timeout", str(settings.check_timeout),
+        ]  # fmt: skip
+        code = pytest.main(args, plugins=[session])
+        session.close()
+    if code in (
+        pytest.ExitCode.USAGE_ERROR,
+        pytest.ExitCode.INTERNAL_ERROR,
+        pytest.ExitCode.INTERRUPTED,
+    ):
+        raise RuntimeError(f"pytest could not run the checks (exit code {int(code)})")
+    return session.graded
+
+
+@functools.cache
+def _warm_server(hide: tuple[Path, ...]) -> WarmServer:
+    """One warm server per grading process, started on first use."""
+    return WarmServer(hide=hide)
+
+
+def _uid() -> int | None:
+    """A uid for this worker's children: distinct per worker process, so learners cannot meet."""
+    if not isolation.is_root():
+        return None
+    return isolation.FIRST_UID + os.getpid() % 4000
+
+
+@dataclass
+class _Learner:
+    submission: LearnerSubmission
+    targets: dict[str, SandboxedLearner | LearnerUnavailable] = field(default_factory=dict)
+    spent: dict[str, float] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+
+
+class _GradingSession:
+    """The pytest plugin that turns one pytest run into the grading of a batch of learners."""
+
+    def __init__(
+        self,
+        exercises: Sequence[Exercise],
+        submissions: Sequence[LearnerSubmission],
+        settings: Settings,
+        server: WarmServer,
+        scratch: Path,
+    ) -> None:
+        self.exercises = {exercise.id: exercise for exercise in exercises}
+        self.settings = settings
+        self.server = server
+        self.scratch = scratch
+        self.learners = {s.learner: _Learner(s) for s in submissions}
+        self.order = {name: index for index, name in enumerate(self.learners)}
+        self.graded: list[LearnerGrades] = []
+        self.uid = _uid() if settings.separate_uid else None
+        self.hidden_files: list[Path] = []
+        self._hidden: dict[Path, Exercise] = {}
+        if settings.hidden is not None:
+            for exercise in exercises:
+                folder = (settings.hidden / exercise.id).resolve()
+                for path in sorted(folder.glob("test_*.py")) if folder.is_dir() else ():
+                    self.hidden_files.append(path)
+                    self._hidden[path.resolve()] = exercise
+
+    # The Grading protocol the checker plugin calls.
+
+    def exercise_for(self, path: Path) -> Exercise | None:
+        return self._hidden.get(path.resolve())
+
+    def is_hidden(self, path: Path) -> bool:
+        return path.resolve() in self._hidden
+
+    def target(self, exercise: Exercise, learner: str) -> Target:
+        state = self.learners[learner]
+        if state.spent.get(exercise.id, 0.0) > self.settings.exercise_timeout:
+            raise LearnerUnavailable(
+                Outcome.TIMEOUT,
+                f"exercise {exercise.id} used up its time limit of "
+                f"{self.settings.exercise_timeout:g} s before this check could run",
+            )
+        found = state.targets.get(exercise.id)
+        if found is None:
+            found = self._start(exercise, state)
+            state.targets[exercise.id] = found
+        if isinstance(found, LearnerUnavailable):
+            raise found
+        return found
+
+    def submission(self, exercise: Exercise, learner: str) -> Submission:
+        files = self.learners[learner].submission.exercises[exercise.id]
+        if files.problem:
+            raise LearnerUnavailable(Outcome.MISSING, files.problem)
+        return Submission.from_bytes(exercise, files.files)
+
+    def output(self, exercise: Exercise, learner: str) -> str:
+        found = self.learners[learner].targets.get(exercise.id)
+        return found.output() if isinstance(found, SandboxedLearner) else ""
+
+    # pytest hooks.
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[plugin.grading_key] = self
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "_workbook_learner" in metafunc.fixturenames:
+            names = list(self.learners)
+            metafunc.parametrize("_workbook_learner", names, indirect=True, ids=names)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        position = {id(item): index for index, item in enumerate(items)}
+
+        def key(item: pytest.Item) -> tuple[int, str, int]:
+            learner = _learner_of(item)
+            exercise = plugin.exercise_of(item.config, item.path)
+            return (
+                self.order.get(learner, -1),
+                exercise.id if exercise else "",
+                position[id(item)],
+            )
+
+        items.sort(key=key)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        result = yield
+        learner = _learner_of(item)
+        if nextitem is None or _learner_of(nextitem) != learner:
+            self._finish(learner, item.config)
+        return result
+
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+        state = self.learners.get(_learner_of(item))
+        exercise = plugin.exercise_of(item.config, item.path)
+        if state is not None and exercise is not None:
+            state.spent[exercise.id] = state.spent.get(exercise.id, 0.0) + call.duration
+
+    # Bookkeeping.
+
+    def _start(self, exercise: Exercise, state: _Learner) -> SandboxedLearner | LearnerUnavailable:
+        files = state.submission.exercises[exercise.id]
+        if files.problem:
+            return LearnerUnavailable(Outcome.MISSING, files.problem)
+        workspace = Path(tempfile.mkdtemp(prefix="learner-", dir=self.scratch))
+        run_dir = workspace / "exercises" / exercise.id
+        shutil.copytree(
+            exercise.directory,
+            run_dir,
+            ignore=shutil.ignore_patterns("test_*.py", "__pycache__", "*.ipynb", ".*"),
+        )
+        for name, data in files.files.items():
+            (run_dir / name).write_bytes(data)
+        if self.uid is not None:
+            for path in [workspace, *workspace.rglob("*")]:
+                os.chown(path, self.uid, self.uid)
+        spec = ChildSpec(
+            exercise, workspace, self.settings.limits, self.settings.check_timeout, self.uid
+        )
+        target = SandboxedLearner(self.server, spec)
+        try:
+            target.start()
+        except LearnerUnavailable as problem:
+            shutil.rmtree(workspace, ignore_errors=True)
+            return problem
+        return target
+
+    def _finish(self, learner: str, config: pytest.Config) -> None:
+        state = self.learners.get(learner)
+        if state is None:
+            return
+        for found in state.targets.values():
+            if isinstance(found, SandboxedLearner):
+                found.close()
+                shutil.rmtree(found.workspace, ignore_errors=True)
+        state.targets.clear()
+        run = config.stash[plugin.run_key]
+        mine = [check for check in run.checks if check.learner == learner]
+        run.checks = [check for check in run.checks if check.learner != learner]
+        graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rows: list[TaskGrade] = []
+        for exercise in self.exercises.values():
+            result = scoring.score_exercise(
+                exercise, [c for c in mine if c.exercise_id == exercise.id]
+            )
+            for task in result.tasks:
+                rows.append(
+                    TaskGrade(
+                        learner=learner,
+                        exercise=exercise.id,
+                        exercise_title=exercise.title,
+                        task=task.task.id,
+                        task_title=task.task.title,
+                        outcome=task.outcome,
+                        points=task.points,
+                        max_points=task.task.points,
+                        message=task.message,
+                        hint=task.task.hints[0] if task.task.hints else "",
+                        hidden=task.hidden,
+                        duration=round(task.duration, 4),
+                        grader_version=__version__,
+                        graded_at=graded_at,
+                    )
+                )
+        self.graded.append(LearnerGrades(learner, tuple(rows)))
+        del self.learners[learner]
+
+    def close(self) -> None:
+        """Finish learners pytest never reached (a usage error), so nothing is left running."""
+        for state in self.learners.values():
+            for found in state.targets.values():
+                if isinstance(found, SandboxedLearner):
+                    found.close()
+
+
+def _learner_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params.get("_workbook_learner", "")) if callspec is not None else ""

@@ -1,0 +1,151 @@
+"""The grader's side of a sandboxed child: a ``Target`` whose app runs in another process."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+
+from checker.client import Response
+from checker.failures import CheckFailure, LearnerError, LearnerTimeout, LearnerUnavailable
+from checker.grade.child import OUTPUT
+from checker.grade.sandbox import ChildSpec, WarmServer, describe_status
+from checker.results import Outcome
+
+GRACE = 2.0  # seconds the grader waits beyond the child's own deadline before killing it
+OUTPUT_TAIL = 16 * 1024
+
+
+class LearnerCrashed(CheckFailure):
+    """The learner's process died while it answered."""
+
+    outcome = Outcome.CRASHED
+
+
+class SandboxedLearner:
+    """A learner's app in a sandboxed child. A child that crashed or hung is replaced on next use."""
+
+    def __init__(self, server: WarmServer, spec: ChildSpec) -> None:
+        self._server = server
+        self._spec = spec
+        self._pid: int | None = None
+        self._connection: Connection | None = None
+        self._clients: dict[int, int] = {}  # our handle -> the current child's handle
+        self._read = 0
+        self.problem: LearnerUnavailable | None = None
+
+    def start(self) -> None:
+        """Start the child and load the app; raise LearnerUnavailable if it cannot be loaded."""
+        self._pid, self._connection = self._server.fork(self._spec)
+        self._clients = {}
+        try:
+            reply = self._receive("loading your app", self._spec.timeout + GRACE)
+        except LearnerTimeout as timeout:
+            raise LearnerUnavailable(Outcome.TIMEOUT, timeout.show()) from None
+        except LearnerCrashed as crash:
+            raise LearnerUnavailable(Outcome.CRASHED, crash.show()) from None
+        if reply[0] == "unavailable":
+            self._stop()
+            raise LearnerUnavailable(reply[1], reply[2])
+
+    def open_client(self) -> int:
+        return len(self._clients) + 1  # the child's client is opened lazily, see _client
+
+    def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
+        handle = self._client(client)
+        value = self._call(("request", handle, method, path, options), f"{method} {path}")
+        assert isinstance(value, Response)
+        return value
+
+    def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
+        module = function.__module__
+        import sys
+
+        if module in sys.modules and module.split(".")[0] not in ("checker",):
+            cloudpickle.register_pickle_by_value(sys.modules[module])
+        blob = cloudpickle.dumps(function)
+        return self._call(("probe", blob, args, on), f"{function.__name__}()")
+
+    @property
+    def workspace(self) -> Path:
+        return self._spec.workspace
+
+    def output(self) -> str:
+        """What the learner's code printed since the last call."""
+        path = self._spec.workspace / OUTPUT
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as file:
+                start = max(self._read, size - OUTPUT_TAIL)
+                file.seek(start)
+                data = file.read(size - start)
+            self._read = size
+        except OSError:
+            return ""
+        return data.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        self._stop()
+
+    def _client(self, client: int) -> int:
+        self._ensure_running()
+        if client not in self._clients:
+            self._clients[client] = self._call(("open_client",), "opening a test client")
+        return self._clients[client]
+
+    def _ensure_running(self) -> None:
+        if self._connection is None:
+            self.start()
+
+    def _call(self, message: tuple[Any, ...], doing: str) -> Any:
+        self._ensure_running()
+        assert self._connection is not None
+        try:
+            self._connection.send(message)
+        except (OSError, ValueError):
+            self._receive(doing, 0)  # reports the crash
+        reply = self._receive(doing, self._spec.timeout + GRACE)
+        kind = reply[0]
+        if kind == "ok":
+            return reply[1]
+        if kind == "learner_error":
+            raise LearnerError(reply[1], reply[2])
+        if kind == "timeout":
+            self._stop()
+            raise LearnerTimeout(reply[1], reply[2], reply[3], reply[4])
+        if kind == "crashed":
+            self._stop()
+            raise LearnerCrashed(reply[1])
+        raise RuntimeError(reply[1])  # check_error: the check itself is wrong
+
+    def _receive(self, doing: str, seconds: float) -> tuple[Any, ...]:
+        assert self._connection is not None
+        try:
+            if self._connection.poll(seconds):
+                reply = self._connection.recv()
+                assert isinstance(reply, tuple)
+                return reply
+        except (EOFError, OSError, pickle.UnpicklingError):
+            status = self._stop()
+            raise LearnerCrashed(f"{doing}: your app's process {describe_status(status)}") from None
+        self._stop()
+        raise LearnerTimeout(
+            doing,
+            seconds,
+            None,
+            "The process stopped answering: look for a loop that never ends or a call that waits forever.",
+        )
+
+    def _stop(self) -> int:
+        status = 0
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._pid is not None:
+            status = self._server.reap(self._pid)
+            self._pid = None
+        return status

@@ -1,0 +1,173 @@
+"""The warm server and the sandboxed child that runs one learner's app for one exercise.
+
+The grader starts one warm server per worker with ``spawn``, so the server never holds the grader's
+memory (hidden checks, the gradebook, other learners' results). The server imports Flask and the
+course's libraries once, then forks a child per (learner, exercise) in about a millisecond. It
+hands the grader one end of a socket pair to talk to the child; the grader asks the server for a
+child's exit status once the child is gone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import pickle
+import signal
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from checker.grade import isolation
+from checker.manifest import Exercise
+
+PRELOAD = (
+    "flask",
+    "werkzeug",
+    "werkzeug.test",
+    "cloudpickle",
+    "checker.learner",
+    "checker.grade.child",
+)
+_MESSAGE = 1 << 16
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """Everything a child needs to load one learner's app for one exercise."""
+
+    exercise: Exercise
+    workspace: Path  # private folder; the app is at workspace/exercises/NN
+    limits: isolation.Limits
+    timeout: float
+    uid: int | None
+
+    @property
+    def run_dir(self) -> Path:
+        return self.workspace / "exercises" / self.exercise.id
+
+
+class WarmServer:
+    """A clean process with Flask imported, forking sandboxed children on request."""
+
+    def __init__(self, preload: Sequence[str] = PRELOAD, hide: Sequence[Path] = ()) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        context = multiprocessing.get_context("spawn")
+        self._process = context.Process(
+            target=_serve,
+            args=(theirs, tuple(preload), tuple(hide)),
+            name="workbook warm server",
+            daemon=True,
+        )
+        self._process.start()
+        theirs.close()
+        self._socket = ours
+
+    def fork(self, spec: ChildSpec) -> tuple[int, Connection]:
+        """Start a child for ``spec``; return its pid and a connection to it."""
+        self._socket.send(pickle.dumps(("fork", spec)))
+        data, fds, _, _ = socket.recv_fds(self._socket, _MESSAGE, 1)
+        kind, pid = pickle.loads(data)
+        if kind != "forked" or not fds:
+            raise RuntimeError(f"the warm server could not fork: {pid}")
+        return pid, Connection(fds[0])
+
+    def reap(self, pid: int) -> int:
+        """Kill the child's process group if it still runs; return its wait status."""
+        for target in (-pid, pid):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._socket.send(pickle.dumps(("wait", pid)))
+        kind, status = pickle.loads(self._socket.recv(_MESSAGE))
+        assert kind == "status"
+        return int(status)
+
+    def close(self) -> None:
+        try:
+            self._socket.send(pickle.dumps(("stop", None)))
+        except OSError:
+            pass
+        self._socket.close()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+def _serve(control: socket.socket, preload: tuple[str, ...], hide: tuple[Path, ...]) -> None:
+    """The warm server's loop: fork children, reap them, until told to stop."""
+    isolation.isolate_server(hide)
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # a course library that is not installed; the exercise that needs it will say so
+    _warm_up()
+    while True:
+        try:
+            data = control.recv(_MESSAGE)
+        except OSError:
+            return
+        if not data:
+            return
+        kind, payload = pickle.loads(data)
+        if kind == "stop":
+            return
+        if kind == "wait":
+            try:
+                _, status = os.waitpid(payload, 0)
+            except ChildProcessError:
+                status = 0
+            control.send(pickle.dumps(("status", status)))
+            continue
+        mine, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the child
+            control.close()
+            theirs.close()
+            from checker.grade import child
+
+            child.main(payload, Connection(mine.detach()))
+            os._exit(0)
+        mine.close()
+        socket.send_fds(control, [pickle.dumps(("forked", pid))], [theirs.fileno()])
+        theirs.close()
+
+
+def _warm_up() -> None:
+    """Serve a few requests once, so lazy imports and caches are filled before any fork."""
+    from flask import Flask, request
+
+    app = Flask("workbook_warm_up")
+
+    @app.route("/", methods=["GET", "POST"])
+    def echo() -> dict[str, object]:
+        return {"args": request.args, "form": request.form, "json": request.get_json(silent=True)}
+
+    client = app.test_client()
+    client.get("/?a=1")
+    client.post("/", data={"a": "1"})
+    client.post("/", json={"a": 1})
+    client.get("/missing")
+
+
+def for_child(spec: ChildSpec) -> Exercise:
+    """The exercise as the child sees it: living in the private workspace."""
+    return replace(spec.exercise, directory=spec.run_dir)
+
+
+def describe_status(status: int) -> str:
+    """`killed by SIGKILL` or `exited with code 3`."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return f"was killed by {name}"
+    if os.WIFEXITED(status):
+        return f"exited with code {os.WEXITSTATUS(status)}"
+    return f"ended with status {status}"
