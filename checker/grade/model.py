@@ -19,7 +19,8 @@ class TaskGrade:
     outcome: Outcome
     points: int
     max_points: int
-    message: str  # the full message; feedback hides it when `hidden` and hidden checks are not shown
+    # The full message; feedback hides it when `hidden` unless hidden checks are shown.
+    message: str
     hint: str  # the task's first hint, shown with a failing task
     hidden: bool  # the message comes from an instructor's hidden check
     duration: float  # seconds spent on the task's checks
