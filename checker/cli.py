@@ -199,3 +199,114 @@ def hint(exercise: str, task_id: str | None) -> None:
     console.print(f"  {task.hints[seen]}")
     saved.saw_hint(found.id, task.id)
     state.save(root, saved)
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the gradebook, grades.csv, feedback and the report.",
+)
+@click.option(
+    "--exercise",
+    "-e",
+    "exercises",
+    multiple=True,
+    help="Grade only this exercise (repeatable). Default: every exercise.",
+)
+@click.option(
+    "--hidden",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of hidden checks: HIDDEN/NN/test_*.py.",
+)
+@click.option("--show-hidden", is_flag=True, help="Show hidden checks' messages in feedback.")
+@click.option(
+    "--workers", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core)."
+)
+@click.option(
+    "--check-timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds one check may take.",
+)
+@click.option(
+    "--exercise-timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds all checks of one exercise may take, per learner.",
+)
+@click.option("--learner", help="Grade (or regrade) only this learner.")
+@click.option("--resume", is_flag=True, help="Skip learners the gradebook already has.")
+def grade(
+    submissions: Path,
+    out: Path,
+    exercises: tuple[str, ...],
+    hidden: Path | None,
+    show_hidden: bool,
+    workers: int | None,
+    check_timeout: float,
+    exercise_timeout: float,
+    learner: str | None,
+    resume: bool,
+) -> None:
+    """Grade a folder of submissions (one folder or zip per learner) into OUT."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from checker.grade import cohort
+
+    options = cohort.Options(
+        exercises=exercises,
+        hidden=hidden,
+        show_hidden=show_hidden,
+        workers=workers or 0,
+        check_timeout=check_timeout,
+        exercise_timeout=exercise_timeout,
+        learner=learner,
+        resume=resume,
+    )
+    progress = Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("learners"),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("timeouts {task.fields[timeouts]}  crashes {task.fields[crashes]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    bar = progress.add_task("grading", total=None, rate="", timeouts=0, crashes=0)
+
+    def started(tally: cohort.Tally) -> None:
+        progress.update(bar, total=tally.total, completed=tally.done)
+
+    def learner_done(tally: cohort.Tally) -> None:
+        elapsed = progress.tasks[bar].elapsed or 0.0
+        graded = tally.done - tally.skipped
+        rate = f"{graded / elapsed:.1f}/s" if elapsed > 0 else ""
+        progress.update(
+            bar, completed=tally.done, rate=rate, timeouts=tally.timeouts, crashes=tally.crashes
+        )
+
+    root = _root()
+    try:
+        with progress:
+            tally = cohort.grade(
+                submissions, out, options, root=root, on_start=started, on_learner=learner_done
+            )
+    except cohort.GradeError as error:
+        raise WorkbookError(str(error)) from None
+    console = Console()
+    console.print(
+        f"Graded {tally.done - tally.skipped} learners"
+        + (f" ({tally.skipped} already in the gradebook)" if tally.skipped else "")
+        + f"; {tally.timeouts} timeouts, {tally.crashes} crashes."
+    )
+    if tally.failures:
+        console.print(f"[red]The grader failed on: {', '.join(tally.failures)}[/]")
+    for name in ("gradebook.sqlite", "grades.csv", "report.html", "feedback/", "gradescope/"):
+        console.print(f"  {out / name}")

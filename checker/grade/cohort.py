@@ -1,0 +1,202 @@
+"""Grade a whole cohort: the Python API that ``workbook grade`` wraps."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from checker import __version__, course
+from checker.grade import engine, intake, isolation
+from checker.grade.engine import LearnerGrades, Settings
+from checker.grade.gradebook import FILE_NAME, Gradebook
+from checker.grade.model import TaskGrade
+from checker.manifest import Exercise
+from checker.results import Outcome
+
+MAX_BATCH = 20
+
+
+class GradeError(Exception):
+    """The grading run cannot start: a bad folder, an unknown exercise or learner."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``workbook grade`` was asked to do."""
+
+    exercises: tuple[str, ...] = ()  # empty: every exercise of the course
+    hidden: Path | None = None
+    show_hidden: bool = False
+    workers: int = 0  # 0: one per core
+    check_timeout: float = 5.0
+    exercise_timeout: float = 60.0
+    learner: str | None = None
+    resume: bool = False
+
+
+@dataclass
+class Tally:
+    """How the run is going, for the progress bar."""
+
+    total: int
+    done: int = 0
+    skipped: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    failures: list[str] = field(default_factory=list)  # learners the grader itself failed on
+
+    def add(self, graded: LearnerGrades) -> None:
+        self.done += 1
+        outcomes = [grade.outcome for grade in graded.grades]
+        self.timeouts += outcomes.count(Outcome.TIMEOUT)
+        self.crashes += outcomes.count(Outcome.CRASHED)
+
+
+def grade(
+    submissions: Path,
+    out: Path,
+    options: Options = Options(),
+    *,
+    root: Path | None = None,
+    on_start: Callable[[Tally], None] = lambda tally: None,
+    on_learner: Callable[[Tally], None] = lambda tally: None,
+) -> Tally:
+    """Grade every learner in ``submissions`` and write the results into ``out``."""
+    root = root or course.find_root()
+    exercises = _exercises(root, options.exercises)
+    ids = [exercise.id for exercise in exercises]
+    try:
+        entries = intake.learners(submissions)
+    except intake.IntakeError as error:
+        raise GradeError(str(error)) from None
+    if options.learner is not None:
+        entries = [(name, path) for name, path in entries if name == options.learner]
+        if not entries:
+            raise GradeError(f"no learner {options.learner!r} in {submissions}")
+    if options.hidden is not None and not options.hidden.is_dir():
+        raise GradeError(f"--hidden {options.hidden}: no such folder")
+    out.mkdir(parents=True, exist_ok=True)
+    book = Gradebook(out / FILE_NAME)
+    try:
+        done = book.graded(ids) if options.resume else set()
+        todo = [(name, path) for name, path in entries if name not in done]
+        tally = Tally(total=len(entries), skipped=len(entries) - len(todo))
+        tally.done = tally.skipped
+        on_start(tally)
+        settings = Settings(
+            check_timeout=options.check_timeout,
+            exercise_timeout=options.exercise_timeout,
+            hidden=options.hidden.resolve() if options.hidden else None,
+            hide=tuple(p.resolve() for p in (submissions, out, options.hidden) if p is not None),
+        )
+        workers = options.workers or os.cpu_count() or 1
+        size = max(1, min(MAX_BATCH, math.ceil(len(todo) / (workers * 4)))) if todo else 1
+        batches = [todo[start : start + size] for start in range(0, len(todo), size)]
+        for graded in _Stream(root, ids, exercises, batches, settings, workers, tally):
+            book.record(graded.learner, ids, graded.grades)
+            tally.add(graded)
+            on_learner(tally)
+        grades = book.grades()
+    finally:
+        book.close()
+    _write_outputs(grades, out, options, settings)
+    return tally
+
+
+def _exercises(root: Path, wanted: Sequence[str]) -> list[Exercise]:
+    exercises = course.exercises(root)
+    if not wanted:
+        return exercises
+    known = {exercise.id: exercise for exercise in exercises}
+    normal = [f"{int(e):02d}" if e.isdigit() else e for e in wanted]
+    unknown = [e for e in normal if e not in known]
+    if unknown:
+        raise GradeError(
+            f"there is no exercise {unknown[0]!r}; the exercises are {', '.join(known)}"
+        )
+    return [known[e] for e in sorted(set(normal))]
+
+
+class _Stream:
+    """Yields each learner's grades as their batch finishes, in a pool of worker processes."""
+
+    def __init__(
+        self,
+        root: Path,
+        ids: list[str],
+        exercises: list[Exercise],
+        batches: list[list[tuple[str, Path]]],
+        settings: Settings,
+        workers: int,
+        tally: Tally,
+    ) -> None:
+        self.root, self.ids, self.exercises = root, ids, exercises
+        self.batches, self.settings, self.workers, self.tally = batches, settings, workers, tally
+
+    def __iter__(self) -> Iterator[LearnerGrades]:
+        if not self.batches:
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+            futures: dict[Future[list[LearnerGrades]], list[tuple[str, Path]]] = {
+                pool.submit(_grade_entries, self.root, self.ids, batch, self.settings): batch
+                for batch in self.batches
+            }
+            for future in as_completed(futures):
+                batch = futures[future]
+                try:
+                    yield from future.result()
+                except Exception:
+                    # Grade the batch's learners one at a time, so one bad case is isolated.
+                    for entry in batch:
+                        yield from self._alone(pool, entry)
+
+    def _alone(self, pool: ProcessPoolExecutor, entry: tuple[str, Path]) -> list[LearnerGrades]:
+        try:
+            return pool.submit(_grade_entries, self.root, self.ids, [entry], self.settings).result()
+        except Exception as error:
+            self.tally.failures.append(entry[0])
+            return [_grader_failed(entry[0], self.exercises, error)]
+
+
+def _grade_entries(
+    root: Path, ids: list[str], entries: list[tuple[str, Path]], settings: Settings
+) -> list[LearnerGrades]:
+    """In a worker: read the batch's submissions and grade them."""
+    exercises = [exercise for exercise in course.exercises(root) if exercise.id in ids]
+    submissions = [intake.read(name, path, exercises) for name, path in entries]
+    return engine.grade_batch(root, ids, submissions, settings)
+
+
+def _grader_failed(learner: str, exercises: Sequence[Exercise], error: Exception) -> LearnerGrades:
+    """Rows that say the grader failed, so the learner is not silently given zero."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return LearnerGrades(
+        learner,
+        tuple(
+            TaskGrade(
+                learner, e.id, e.title, t.id, t.title, Outcome.CRASHED, 0, t.points,
+                f"the grader could not grade this submission ({type(error).__name__}: {error}); "
+                "regrade it with --learner",
+                "", False, 0.0, __version__, now,
+            )
+            for e in exercises
+            for t in e.tasks
+        ),
+    )  # fmt: skip
+
+
+def _write_outputs(grades: list[TaskGrade], out: Path, options: Options, settings: Settings) -> None:
+    from checker.grade import outputs, report
+
+    protections = isolation.protections(settings.limits, separate_uid=settings.separate_uid)
+    outputs.write_csv(grades, out / "grades.csv")
+    outputs.write_feedback(grades, out / "feedback", show_hidden=options.show_hidden)
+    outputs.write_gradescope(grades, out / "gradescope", show_hidden=options.show_hidden)
+    report.write_report(grades, out / "report.html", protections=protections)
