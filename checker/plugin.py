@@ -279,7 +279,7 @@ def _classify(
         outcome = Outcome.FAILED
         message = f"the check stopped at {excinfo.typename}: {error} ({where})"
     if outcome is Outcome.FAILED and raised:
-        outcome = Outcome.ERROR
+        outcome = Outcome.CRASHED if raised[0].error_type == "MemoryError" else Outcome.ERROR
         if raised[0].summary not in message:
             message += f"\nThe view raised {raised[0].summary}"
     return outcome, message

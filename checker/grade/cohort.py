@@ -93,7 +93,7 @@ def grade(
             check_timeout=options.check_timeout,
             exercise_timeout=options.exercise_timeout,
             hidden=options.hidden.resolve() if options.hidden else None,
-            hide=tuple(p.resolve() for p in (submissions, out, options.hidden) if p is not None),
+            hide=_private(root, submissions, out, options.hidden),
         )
         workers = options.workers or os.cpu_count() or 1
         size = max(1, min(MAX_BATCH, math.ceil(len(todo) / (workers * 4)))) if todo else 1
@@ -107,6 +107,13 @@ def grade(
         book.close()
     _write_outputs(grades, out, options, settings)
     return tally
+
+
+def _private(root: Path, submissions: Path, out: Path, hidden: Path | None) -> tuple[Path, ...]:
+    """Folders the learners' code must not see: other submissions, the results, the hidden
+    checks, and the course's reference solutions, its own tests and its history."""
+    folders = [submissions, out, hidden, root / "solutions", root / "tests", root / ".git"]
+    return tuple(folder.resolve() for folder in folders if folder is not None and folder.exists())
 
 
 def _exercises(root: Path, wanted: Sequence[str]) -> list[Exercise]:
@@ -192,7 +199,9 @@ def _grader_failed(learner: str, exercises: Sequence[Exercise], error: Exception
     )  # fmt: skip
 
 
-def _write_outputs(grades: list[TaskGrade], out: Path, options: Options, settings: Settings) -> None:
+def _write_outputs(
+    grades: list[TaskGrade], out: Path, options: Options, settings: Settings
+) -> None:
     from checker.grade import outputs, report
 
     protections = isolation.protections(settings.limits, separate_uid=settings.separate_uid)

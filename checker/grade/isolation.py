@@ -8,6 +8,7 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,22 +44,71 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def isolate_server(hide: Sequence[Path]) -> None:
+def isolate_server(hide: Sequence[Path], expose: Sequence[Path]) -> None:
     """Cut the warm server (and so every child it forks) off the network and from ``hide``.
 
     Done once, in the server, because a new network namespace costs milliseconds; children
-    inherit it for free. Needs Linux and root; elsewhere it does nothing, and `protections`
-    says so.
+    inherit it for free. In the server's own mount namespace, ``expose`` (Python, the installed
+    packages) is made reachable for the children's unprivileged uid even when it lives under a
+    private folder such as /root, and ``hide`` is covered by an empty mount. Needs Linux and
+    root; elsewhere it does nothing, and `protections` says so.
     """
     libc = _libc()
     if libc is None or not is_root():
         return
     libc.unshare(CLONE_NEWNET)
-    if hide and libc.unshare(CLONE_NEWNS) == 0:
-        libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-        for folder in hide:
-            if folder.is_dir():
-                libc.mount(b"tmpfs", str(folder).encode(), b"tmpfs", 0, b"size=4k,mode=000")
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return
+    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    _expose(libc, expose)
+    for folder in hide:
+        if folder.is_dir():
+            libc.mount(b"tmpfs", str(folder).encode(), b"tmpfs", 0, b"size=4k,mode=000")
+
+
+MS_BIND = 4096
+MS_MOVE = 8192
+
+
+def _expose(libc: ctypes.CDLL, paths: Sequence[Path]) -> None:
+    """Make each of ``paths`` reachable by any uid, hiding the rest of the private folder above it.
+
+    For a path below a folder others cannot enter (say /root, mode 700), the path is set aside
+    with a bind mount, the private folder is covered by an empty tmpfs that others may enter, and
+    the path is moved back into place. Nothing else of the private folder stays visible.
+    """
+    by_blocker: dict[Path, list[Path]] = {}
+    for path in sorted({p.resolve() for p in paths if p.exists()}):
+        blocker = next((a for a in reversed(path.parents) if not _enterable(a)), None)
+        if blocker is None and not _enterable(path):
+            blocker = path if path.is_dir() else None
+        if blocker is not None and blocker != Path("/"):
+            by_blocker.setdefault(blocker, []).append(path)
+    for blocker, inside in by_blocker.items():
+        kept = [p for p in inside if not any(q in p.parents for q in inside)]
+        staged = []
+        for path in kept:
+            stage = Path(tempfile.mkdtemp(prefix="workbook-stage-"))
+            if (
+                libc.mount(str(path).encode(), str(stage).encode(), None, MS_BIND | MS_REC, None)
+                == 0
+            ):
+                staged.append((path, stage))
+        libc.mount(b"tmpfs", str(blocker).encode(), b"tmpfs", 0, b"mode=0711")
+        for path, stage in staged:
+            path.mkdir(parents=True, exist_ok=True)
+            for made in [path, *path.parents]:
+                if made == blocker:
+                    break
+                os.chmod(made, 0o755)
+            libc.mount(str(stage).encode(), str(path).encode(), None, MS_MOVE, None)
+
+
+def _enterable(folder: Path) -> bool:
+    try:
+        return bool(folder.stat().st_mode & 0o001)
+    except OSError:
+        return False
 
 
 def confine_child(limits: Limits, *, uid: int | None) -> None:
@@ -73,8 +123,26 @@ def confine_child(limits: Limits, *, uid: int | None) -> None:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-        # Counted per uid, so only meaningful once the child has a uid of its own.
+        # Counted per uid, so it is exact once the child has a uid of its own.
         _limit(resource.RLIMIT_NPROC, limits.processes + 1)
+    elif not is_root():
+        # Shared with the grader's own processes: allow those that exist, and no more.
+        _limit(resource.RLIMIT_NPROC, _processes_of(os.getuid()) + limits.processes + 1)
+
+
+def _processes_of(uid: int) -> int:
+    """How many processes ``uid`` has now (Linux); a generous guess elsewhere."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return 256
+    count = 0
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                continue
+    return count
 
 
 def _limit(kind: int, value: int) -> None:

@@ -15,6 +15,7 @@ import os
 import pickle
 import signal
 import socket
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -99,7 +100,7 @@ class WarmServer:
 
 def _serve(control: socket.socket, preload: tuple[str, ...], hide: tuple[Path, ...]) -> None:
     """The warm server's loop: fork children, reap them, until told to stop."""
-    isolation.isolate_server(hide)
+    isolation.isolate_server(hide, _python_paths())
     for name in preload:
         try:
             importlib.import_module(name)
@@ -135,6 +136,15 @@ def _serve(control: socket.socket, preload: tuple[str, ...], hide: tuple[Path, .
         mine.close()
         socket.send_fds(control, [pickle.dumps(("forked", pid))], [theirs.fileno()])
         theirs.close()
+
+
+def _python_paths() -> list[Path]:
+    """What the children must be able to read: Python itself and the installed packages."""
+    import checker
+
+    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(checker.__file__).parent]
+    paths += [Path(entry) for entry in sys.path if entry]
+    return [path for path in paths if path.exists() and path.name != "python311.zip"]
 
 
 def _warm_up() -> None:
