@@ -310,3 +310,7 @@ def grade(
         console.print(f"[red]The grader failed on: {', '.join(tally.failures)}[/]")
     for name in ("gradebook.sqlite", "grades.csv", "report.html", "feedback/", "gradescope/"):
         console.print(f"  {out / name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,3 +140,97 @@ def test_gradebook_rows_have_every_column(hostile_run: Path) -> None:
                    "duration", "grader_version", "graded_at"):  # fmt: skip
         assert column in columns
     assert count == len(CASES) * 6
+
+
+def cohort_folder(folder: Path, size: int) -> Path:
+    """A cohort of ``size`` learners mixing solutions, starters and known mistakes."""
+    kinds: list[dict[str, Path]] = [
+        {n: ROOT / "solutions" / n / "app.py" for n in ("01", "02", "03")},
+        {n: ROOT / "exercises" / n / "app.py" for n in ("01", "02", "03")},
+    ]
+    for mistake in sorted((ROOT / "tests" / "mistakes").glob("*/*/app.py")):
+        kinds.append({mistake.parent.parent.name: mistake})
+    for index in range(size):
+        for number, source in kinds[index % len(kinds)].items():
+            target = folder / f"learner-{index:03d}" / "exercises" / number / "app.py"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return folder
+
+
+def comparable(out: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return db.execute(
+            "SELECT learner, exercise, task, outcome, points, max_points, message FROM grades "
+            "ORDER BY learner, exercise, task"
+        ).fetchall()
+
+
+def test_run_killed_part_way_resumes_to_the_same_gradebook(tmp_path: Path) -> None:
+    submissions = cohort_folder(tmp_path / "cohort", 24)
+    command = [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--workers", "1"]
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(
+        [*command, "--out", str(killed)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    graded = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(killed / "gradebook.sqlite", timeout=1) as db:
+                graded = db.execute("SELECT COUNT(DISTINCT learner) FROM grades").fetchone()[0]
+        except sqlite3.Error:
+            graded = 0
+        if graded >= 3:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be killed; grow the cohort"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = {row[0] for row in comparable(killed)}
+    assert 3 <= len(partial) < 24
+    resumed = subprocess.run(
+        [*command, "--out", str(killed), "--resume"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({len(partial)} already in the gradebook)" in resumed.stdout
+    fresh = tmp_path / "fresh"
+    whole = subprocess.run(
+        [*command, "--out", str(fresh)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert whole.returncode == 0, whole.stderr
+    assert comparable(killed) == comparable(fresh)
+    assert len({row[0] for row in comparable(fresh)}) == 24
+
+
+def test_one_learner_can_be_regraded(tmp_path: Path) -> None:
+    submissions = cohort_folder(tmp_path / "cohort", 3)
+    out = tmp_path / "out"
+    cohort.grade(submissions, out, Options(exercises=("01",), workers=1), root=ROOT)
+    before = comparable(out)
+    assert {row[4] for row in before if row[0] == "learner-001"} == {0}  # the starter
+    solution = ROOT / "solutions" / "01" / "app.py"
+    shutil.copyfile(solution, submissions / "learner-001" / "exercises" / "01" / "app.py")
+    tally = cohort.grade(
+        submissions, out, Options(exercises=("01",), workers=1, learner="learner-001"), root=ROOT
+    )
+    assert tally.done == 1
+    after = comparable(out)
+    assert sum(int(str(row[4])) for row in after if row[0] == "learner-001") == 7
+    assert [row for row in after if row[0] != "learner-001"] == [
+        row for row in before if row[0] != "learner-001"
+    ]
+
+
+def test_unknown_exercise_or_learner_is_a_clear_error(tmp_path: Path) -> None:
+    submissions = cohort_folder(tmp_path / "cohort", 1)
+    with pytest.raises(cohort.GradeError, match="there is no exercise '09'"):
+        cohort.grade(submissions, tmp_path / "out", Options(exercises=("09",)), root=ROOT)
+    with pytest.raises(cohort.GradeError, match="no learner 'nobody'"):
+        cohort.grade(submissions, tmp_path / "out", Options(learner="nobody"), root=ROOT)
+    with pytest.raises(cohort.GradeError, match="is not a folder of submissions"):
+        cohort.grade(tmp_path / "nowhere", tmp_path / "out", Options(), root=ROOT)
