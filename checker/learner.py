@@ -114,8 +114,10 @@ class Learner:
 
 
 def _forget(module: types.ModuleType, run_dir: Path, temporary: bool) -> None:
+    prefix = str(run_dir) + os.sep
     for name, loaded in list(sys.modules.items()):
-        if loaded is module or _inside(getattr(loaded, "__file__", None), run_dir):
+        filename = getattr(loaded, "__file__", None)
+        if loaded is module or (isinstance(filename, str) and filename.startswith(prefix)):
             del sys.modules[name]
     if temporary:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -270,12 +272,3 @@ def _find_app(exercise: Exercise, module: types.ModuleType, shown: str, loading:
             f"It should be Flask(__name__).",
         )
     return found
-
-
-def _inside(filename: str | None, folder: Path) -> bool:
-    if not filename:
-        return False
-    try:
-        return Path(filename).resolve().is_relative_to(folder)
-    except (OSError, ValueError):
-        return False

@@ -30,6 +30,7 @@ class _Run:
     submission: Path | None
     timeout: float
     exercises: dict[Path, Exercise] = field(default_factory=dict)
+    files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
     learners: dict[Path, learner.Learner | LearnerUnavailable] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
@@ -100,11 +101,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
     """The exercise a test file belongs to, or None for an ordinary test file."""
+    run = config.stash[run_key]
+    if path not in run.files:
+        run.files[path] = _find_exercise(config, run, path)
+    return run.files[path]
+
+
+def _find_exercise(config: pytest.Config, run: _Run, path: Path) -> Exercise | None:
     directory = path.resolve().parent
     if not (directory / manifest.MANIFEST_NAME).is_file():
         grading = config.stash.get(grading_key, None)
         return grading.exercise_for(path) if grading is not None else None
-    run = config.stash[run_key]
     if directory not in run.exercises:
         try:
             run.exercises[directory] = manifest.load(directory, check_files=False)
