@@ -242,6 +242,11 @@ def hint(exercise: str, task_id: str | None) -> None:
 )
 @click.option("--learner", help="Grade (or regrade) only this learner.")
 @click.option("--resume", is_flag=True, help="Skip learners the gradebook already has.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on a Dask cluster (tcp://host:8786) instead of local processes.",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -253,6 +258,7 @@ def grade(
     exercise_timeout: float,
     learner: str | None,
     resume: bool,
+    scheduler: str | None,
 ) -> None:
     """Grade a folder of submissions (one folder or zip per learner) into OUT."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -268,6 +274,7 @@ def grade(
         exercise_timeout=exercise_timeout,
         learner=learner,
         resume=resume,
+        scheduler=scheduler,
     )
     progress = Progress(
         TextColumn("grading"),

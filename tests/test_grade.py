@@ -234,3 +234,28 @@ def test_unknown_exercise_or_learner_is_a_clear_error(tmp_path: Path) -> None:
         cohort.grade(submissions, tmp_path / "out", Options(learner="nobody"), root=ROOT)
     with pytest.raises(cohort.GradeError, match="is not a folder of submissions"):
         cohort.grade(tmp_path / "nowhere", tmp_path / "out", Options(), root=ROOT)
+
+
+def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    submissions = cohort_folder(tmp_path / "cohort", 6)
+    local = tmp_path / "local"
+    cohort.grade(submissions, local, Options(workers=1), root=ROOT)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        on_cluster = tmp_path / "cluster"
+        tally = cohort.grade(
+            submissions, on_cluster, Options(scheduler=cluster.scheduler_address), root=ROOT
+        )
+    assert tally.done == 6 and not tally.failures
+    assert comparable(on_cluster) == comparable(local)
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    submissions = cohort_folder(tmp_path / "cohort", 1)
+    with pytest.raises(cohort.GradeError, match="cannot reach the Dask scheduler"):
+        cohort.grade(
+            submissions, tmp_path / "out", Options(scheduler="tcp://127.0.0.1:1"), root=ROOT
+        )

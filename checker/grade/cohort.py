@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +38,7 @@ class Options:
     exercise_timeout: float = 60.0
     learner: str | None = None
     resume: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address; None: a local process pool
 
 
 @dataclass
@@ -98,7 +99,12 @@ def grade(
         workers = options.workers or os.cpu_count() or 1
         size = max(1, min(MAX_BATCH, math.ceil(len(todo) / (workers * 4)))) if todo else 1
         batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-        for graded in _Stream(root, ids, exercises, batches, settings, workers, tally):
+        stream: Iterable[LearnerGrades]
+        if options.scheduler:
+            stream = _on_cluster(options.scheduler, root, ids, exercises, batches, settings)
+        else:
+            stream = _Stream(root, ids, exercises, batches, settings, workers, tally)
+        for graded in stream:
             book.record(graded.learner, ids, graded.grades)
             tally.add(graded)
             on_learner(tally)
@@ -170,6 +176,42 @@ class _Stream:
         except Exception as error:
             self.tally.failures.append(entry[0])
             return [_grader_failed(entry[0], self.exercises, error)]
+
+
+def _on_cluster(
+    address: str,
+    root: Path,
+    ids: list[str],
+    exercises: list[Exercise],
+    batches: list[list[tuple[str, Path]]],
+    settings: Settings,
+) -> Iterator[LearnerGrades]:
+    """The same batches on a Dask cluster. Submissions are read here and shipped as data, so the
+    workers need only the course, at the same path."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise GradeError(
+            "--scheduler needs Dask: pip install 'flask-workbook[instructor]'"
+        ) from None
+    try:
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except OSError as error:
+        raise GradeError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+    with client:
+        futures = [
+            client.submit(
+                engine.grade_batch,
+                root,
+                ids,
+                [intake.read(name, path, exercises) for name, path in batch],
+                settings,
+                pure=False,
+            )
+            for batch in batches
+        ]
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            yield from future.result()
 
 
 def _grade_entries(

@@ -10,11 +10,11 @@ child's exit status once the child is gone.
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 import pickle
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -54,17 +54,17 @@ class WarmServer:
     """A clean process with Flask imported, forking sandboxed children on request."""
 
     def __init__(self, preload: Sequence[str] = PRELOAD, hide: Sequence[Path] = ()) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-        context = multiprocessing.get_context("spawn")
-        self._process = context.Process(
-            target=_serve,
-            args=(theirs, tuple(preload), tuple(hide)),
-            name="workbook warm server",
-            daemon=True,
+        # A plain subprocess, not multiprocessing: it works from daemonic workers too (Dask's).
+        ours, theirs = _socket_pair()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "checker.grade.sandbox", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
-        self._process.start()
         theirs.close()
         self._socket = ours
+        self._socket.send(pickle.dumps((tuple(preload), tuple(hide))))
 
     def fork(self, spec: ChildSpec) -> tuple[int, Connection]:
         """Start a child for ``spec``; return its pid and a connection to it."""
@@ -93,13 +93,39 @@ class WarmServer:
         except OSError:
             pass
         self._socket.close()
-        self._process.join(5)
-        if self._process.is_alive():
+        try:
+            self._process.wait(5)
+        except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait()
 
 
-def _serve(control: socket.socket, preload: tuple[str, ...], hide: tuple[Path, ...]) -> None:
+def _socket_pair() -> tuple[socket.socket, socket.socket]:
+    """Message-preserving sockets; SEQPACKET where the OS has it, so a vanished peer reads as EOF."""
+    try:
+        return socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except (AttributeError, OSError):  # macOS
+        return socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+
+
+def _receive(control: socket.socket, parent: int) -> bytes:
+    """The next request; b"" once the grader is gone (EOF, or orphaned on a datagram socket)."""
+    while True:
+        try:
+            return control.recv(_MESSAGE)
+        except TimeoutError:
+            if os.getppid() != parent:
+                return b""
+        except OSError:
+            return b""
+
+
+def _serve(control: socket.socket) -> None:
     """The warm server's loop: fork children, reap them, until told to stop."""
+    parent = os.getppid()
+    if control.type == socket.SOCK_DGRAM:
+        control.settimeout(1.0)
+    preload, hide = pickle.loads(_receive(control, parent))
     isolation.isolate_server(hide, _python_paths())
     for name in preload:
         try:
@@ -108,10 +134,7 @@ def _serve(control: socket.socket, preload: tuple[str, ...], hide: tuple[Path, .
             pass  # a course library that is not installed; the exercise that needs it will say so
     _warm_up()
     while True:
-        try:
-            data = control.recv(_MESSAGE)
-        except OSError:
-            return
+        data = _receive(control, parent)
         if not data:
             return
         kind, payload = pickle.loads(data)
@@ -181,3 +204,7 @@ def describe_status(status: int) -> str:
     if os.WIFEXITED(status):
         return f"exited with code {os.WEXITSTATUS(status)}"
     return f"ended with status {status}"
+
+
+if __name__ == "__main__":
+    _serve(socket.socket(fileno=int(sys.argv[1])))
