@@ -159,7 +159,9 @@ def main() -> int:
     n = len(pairs)
     ours = one / n
     print(f"cohort: {size} learners x {len(EXERCISES)} exercises = {n} pairs")
-    print(f"1 worker: {one:.2f}s wall, {n / one:.0f} pairs/s, largest process {peak_one / 1024:.0f} MB")
+    print(
+        f"1 worker: {one:.2f}s wall, {n / one:.0f} pairs/s, largest process {peak_one / 1024:.0f} MB"
+    )
     print(
         f"2 workers: {two:.2f}s wall, {n / two:.0f} pairs/s, largest process {peak_two / 1024:.0f} MB"
     )
