@@ -144,7 +144,8 @@ def test_every_output_is_written(hostile_run: Path) -> None:
     for name in ("gradebook.sqlite", "grades.csv", "report.html"):
         assert (hostile_run / name).is_file()
     for case in CASES:
-        assert (hostile_run / "gradescope" / case / "results.json").is_file()
+        if case not in ROOT_ONLY or os.geteuid() == 0:
+            assert (hostile_run / "gradescope" / case / "results.json").is_file()
     with (hostile_run / "grades.csv").open() as file:
         table = {row["learner"]: row for row in csv.DictReader(file)}
     assert table["honest"]["total"] == "13" and table["honest"]["status"] == ""
@@ -155,10 +156,12 @@ def test_gradebook_rows_have_every_column(hostile_run: Path) -> None:
     with sqlite3.connect(hostile_run / "gradebook.sqlite") as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(grades)")]
         count = db.execute("SELECT COUNT(*) FROM grades").fetchone()[0]
+        learners = db.execute("SELECT COUNT(DISTINCT learner) FROM grades").fetchone()[0]
     for column in ("learner", "exercise", "task", "outcome", "points", "max_points", "message",
                    "duration", "grader_version", "graded_at"):  # fmt: skip
         assert column in columns
-    assert count == len(CASES) * 6
+    graded = len([c for c in CASES if c not in ROOT_ONLY or os.geteuid() == 0])
+    assert learners == graded and count == graded * 6
 
 
 def cohort_folder(folder: Path, size: int) -> Path:
