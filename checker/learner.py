@@ -52,6 +52,8 @@ class Learner:
 
     def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
         doing = describe(method, path, options)
+        if client not in self._clients:
+            self._clients[client] = self.app.test_client()
         test_client = self._clients[client]
         errors: list[BaseException] = []
 

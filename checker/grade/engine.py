@@ -69,7 +69,7 @@ def grade_batch(
         args += [str(path) for path in session.hidden_files]
         args += [
             "--rootdir", str(root), "--import-mode=importlib", "--noconftest", "-s",
-            "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:logging",
+            *_QUIET,
             "--check-timeout", str(settings.check_timeout),
         ]  # fmt: skip
         code = pytest.main(args, plugins=[session])
@@ -81,6 +81,17 @@ def grade_batch(
     ):
         raise RuntimeError(f"pytest could not run the checks (exit code {int(code)})")
     return session.graded
+
+
+# pytest plugins a grading run has no use for; each one costs time on every check.
+_QUIET = [
+    arg
+    for name in (
+        "terminal", "cacheprovider", "logging", "doctest", "junitxml", "pastebin", "stepwise",
+        "unittest", "legacypath", "setuponly", "setupplan", "faulthandler", "debugging",
+    )
+    for arg in ("-p", f"no:{name}")
+]  # fmt: skip
 
 
 @functools.cache

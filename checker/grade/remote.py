@@ -34,14 +34,13 @@ class SandboxedLearner:
         self._spec = spec
         self._pid: int | None = None
         self._connection: Connection | None = None
-        self._clients: dict[int, int] = {}  # our handle -> the current child's handle
+        self._clients = 0
         self._read = 0
         self.problem: LearnerUnavailable | None = None
 
     def start(self) -> None:
         """Start the child and load the app; raise LearnerUnavailable if it cannot be loaded."""
         self._pid, self._connection = self._server.fork(self._spec)
-        self._clients = {}
         try:
             reply = self._receive("loading your app", self._spec.timeout + GRACE)
         except LearnerTimeout as timeout:
@@ -53,7 +52,8 @@ class SandboxedLearner:
             raise LearnerUnavailable(reply[1], reply[2])
 
     def open_client(self) -> int:
-        return len(self._clients) + 1  # the child's client is opened lazily, see _client
+        self._clients += 1
+        return self._clients
 
     def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
         handle = self._client(client)
@@ -92,10 +92,8 @@ class SandboxedLearner:
         self._stop()
 
     def _client(self, client: int) -> int:
-        self._ensure_running()
-        if client not in self._clients:
-            self._clients[client] = self._call(("open_client",), "opening a test client")
-        return self._clients[client]
+        """The child opens a test client the first time a handle is used: no round trip."""
+        return client
 
     def _ensure_running(self) -> None:
         if self._connection is None:
