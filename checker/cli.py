@@ -289,6 +289,7 @@ def grade(
     bar = progress.add_task("grading", total=None, rate="", timeouts=0, crashes=0)
 
     def started(tally: cohort.Tally) -> None:
+        progress.start()  # only once the run is valid, so an error is shown alone
         progress.update(bar, total=tally.total, completed=tally.done)
 
     def learner_done(tally: cohort.Tally) -> None:
@@ -301,12 +302,13 @@ def grade(
 
     root = _root()
     try:
-        with progress:
-            tally = cohort.grade(
-                submissions, out, options, root=root, on_start=started, on_learner=learner_done
-            )
+        tally = cohort.grade(
+            submissions, out, options, root=root, on_start=started, on_learner=learner_done
+        )
     except cohort.GradeError as error:
         raise WorkbookError(str(error)) from None
+    finally:
+        progress.stop()
     console = Console()
     console.print(
         f"Graded {tally.done - tally.skipped} learners"

@@ -131,3 +131,16 @@ def test_broken_manifest_is_one_line(course: Path):
     code, out = invoke("list")
     assert code == 1
     assert len(out.strip().splitlines()) == 1 and "title is missing" in out
+
+
+def test_grade_writes_the_results_and_reports_a_bad_folder_in_one_line(course: Path):
+    learner = course / "cohort" / "ada" / "exercises" / "01"
+    learner.mkdir(parents=True)
+    (learner / "app.py").write_text(SOLUTION)
+    code, out = invoke("grade", str(course / "cohort"), "--out", str(course / "results"), "-j", "1")
+    assert code == 0, out
+    assert "Graded 1 learners" in out
+    assert (course / "results" / "grades.csv").read_text().splitlines()[1].startswith("ada,5,0,5")
+    code, out = invoke("grade", str(course / "nowhere"), "--out", str(course / "results"))
+    assert code == 1
+    assert out.strip() == f"workbook: {course / 'nowhere'} is not a folder of submissions"
