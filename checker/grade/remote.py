@@ -128,7 +128,7 @@ class SandboxedLearner:
                 assert isinstance(reply, tuple)
                 return reply
         except (EOFError, OSError, pickle.UnpicklingError):
-            status = self._stop()
+            status = self._stop(status_needed=True)
             raise LearnerCrashed(f"{doing}: your app's process {describe_status(status)}") from None
         self._stop()
         raise LearnerTimeout(
@@ -138,12 +138,16 @@ class SandboxedLearner:
             "The process stopped answering: look for a loop that never ends or a call that waits forever.",
         )
 
-    def _stop(self) -> int:
+    def _stop(self, *, status_needed: bool = False) -> int:
+        """End the child. Its exit status is asked for only when it explains a crash."""
         status = 0
         if self._connection is not None:
             self._connection.close()
             self._connection = None
         if self._pid is not None:
-            status = self._server.reap(self._pid)
+            if status_needed:
+                status = self._server.reap(self._pid)
+            else:
+                self._server.release(self._pid)
             self._pid = None
         return status

@@ -77,15 +77,16 @@ class WarmServer:
 
     def reap(self, pid: int) -> int:
         """Kill the child's process group if it still runs; return its wait status."""
-        for target in (-pid, pid):
-            try:
-                os.kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        _kill(pid)
         self._socket.send(pickle.dumps(("wait", pid)))
         kind, status = pickle.loads(self._socket.recv(_MESSAGE))
         assert kind == "status"
         return int(status)
+
+    def release(self, pid: int) -> None:
+        """Kill a child that is no longer needed; the server reaps it without a reply."""
+        _kill(pid)
+        self._socket.send(pickle.dumps(("release", pid)))
 
     def close(self) -> None:
         try:
@@ -98,6 +99,15 @@ class WarmServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL a child's whole process group (it is a session leader), then the child itself."""
+    for target in (-pid, pid):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def _socket_pair() -> tuple[socket.socket, socket.socket]:
@@ -140,6 +150,12 @@ def _serve(control: socket.socket) -> None:
         kind, payload = pickle.loads(data)
         if kind == "stop":
             return
+        if kind == "release":
+            try:
+                os.waitpid(payload, 0)
+            except ChildProcessError:
+                pass
+            continue
         if kind == "wait":
             try:
                 _, status = os.waitpid(payload, 0)
