@@ -162,6 +162,21 @@ def load(
     return Learner(exercise, module, app, learner_files, timeout, run_dir, temporary, alarm)
 
 
+def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEOUT) -> Learner:
+    """A Learner for an app object made elsewhere, such as in a notebook cell."""
+    if not isinstance(app, Flask):
+        raise LearnerUnavailable(
+            Outcome.ERROR, f"app= must be a Flask application, not {type(app).__name__}"
+        )
+    module = sys.modules.get(app.import_name) or types.ModuleType(app.import_name)
+    files = frozenset(
+        view.__code__.co_filename
+        for view in app.view_functions.values()
+        if hasattr(view, "__code__")
+    )
+    return Learner(exercise, module, app, files, timeout, Path(app.root_path))
+
+
 def _workspace(exercise: Exercise, source: Path) -> tuple[Path, bool]:
     """Where the app runs: the exercise itself, or a private copy of it with the learner's files."""
     if source == exercise.directory.resolve():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,13 @@ from checker.results import ExerciseResult
 class _Collector:
     """Keeps the results of the session it is registered in."""
 
-    def __init__(self) -> None:
+    def __init__(self, app: Any = None) -> None:
         self.results: list[ExerciseResult] = []
+        self.app = app
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        if self.app is not None:
+            config.stash[plugin.given_app_key] = self.app
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -40,12 +46,14 @@ def check(
     submission: Path | None = None,
     timeout: float | None = None,
     show: bool = False,
+    app: Any = None,
 ) -> tuple[int, list[ExerciseResult]]:
     """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
 
-    With ``show``, pytest prints its usual report; otherwise it prints nothing.
+    With ``show``, pytest prints its usual report; otherwise it prints nothing. With ``app``, the
+    checks run against that Flask app object instead of the learner's files.
     """
-    collector = _Collector()
+    collector = _Collector(app)
     args = pytest_args(folders, submission=submission, timeout=timeout)
     if not show:
         args += ["-p", "no:terminal"]

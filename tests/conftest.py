@@ -130,3 +130,26 @@ def _hygiene(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for name in [name for name in sys.modules if name.startswith("_workbook_")]:
         del sys.modules[name]
+
+
+STARTER = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+# TODO(hello): answer GET / with Hello, World!
+# TODO(json): answer GET /json with {"ok": true}
+"""
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small course in a temporary folder, the working directory: 01 solved, 02 the starter."""
+    for number, app in (("01", SOLUTION), ("02", STARTER)):
+        folder = tmp_path / "exercises" / number
+        folder.mkdir(parents=True)
+        (folder / "exercise.toml").write_text(MANIFEST.format(number=number))
+        (folder / "app.py").write_text(app)
+        (folder / f"test_{number}.py").write_text(CHECKS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

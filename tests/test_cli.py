@@ -12,28 +12,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
-from tests.conftest import CHECKS, MANIFEST, SOLUTION
-
-STARTER = """\
-from flask import Flask
-
-app = Flask(__name__)
-
-# TODO(hello): answer GET / with Hello, World!
-# TODO(json): answer GET /json with {"ok": true}
-"""
-
-
-@pytest.fixture
-def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for number, app in (("01", SOLUTION), ("02", STARTER)):
-        folder = tmp_path / "exercises" / number
-        folder.mkdir(parents=True)
-        (folder / "exercise.toml").write_text(MANIFEST.format(number=number))
-        (folder / "app.py").write_text(app)
-        (folder / f"test_{number}.py").write_text(CHECKS)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from tests.conftest import SOLUTION
 
 
 def invoke(*args: str) -> tuple[int, str]:

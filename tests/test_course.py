@@ -128,7 +128,19 @@ def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path):
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    number = path.name[:2]
     last = notebook.cells[-1]
-    assert last.cell_type == "markdown" and "exercise" in last.source.lower(), (
-        f"{path.name} must end with the exercise brief"
+    assert last.cell_type == "code" and f'check("{number}")' in last.source, (
+        f"{path.name} must end with the check cell"
     )
+    briefs = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    assert any(f"Exercise {number}" in cell.source for cell in briefs[-3:]), (
+        f"{path.name} must end with the exercise brief, then the check cell"
+    )
+    html = "".join(
+        output.get("data", {}).get("text/html", "")
+        for output in last.outputs
+        if output.output_type in ("execute_result", "display_data")
+    )
+    assert "workbook-check" in html, f"the check cell of {path.name} showed no table"
+    assert "✗" in html and "score: 0/" in html, "against the starter, every task should fail"

@@ -1,0 +1,87 @@
+"""Checking from a notebook: the check() function, the %check magic, HTML and text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from IPython.core.interactiveshell import InteractiveShell
+
+from checker.notebook import CheckReport, check
+from tests.conftest import SOLUTION
+
+
+def test_check_reads_the_files_again_on_every_call(course: Path):
+    first = check("02")
+    assert not first.passed and first.points == 0
+    (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
+    second = check("02")
+    assert second.passed and (second.points, second.max_points) == (5, 5)
+
+
+def test_check_an_app_built_in_the_notebook(course: Path):
+    app = Flask("notebook_app")
+
+    @app.route("/")
+    def hello():
+        return "Hello, World!"
+
+    report = check(2, app=app)
+    passed = {task.task.id: task.passed for task in report.results[0].tasks}
+    assert passed == {"hello": True, "json": False}
+    assert "GET /json answered 404" in str(report)
+
+
+def test_html_is_a_table_and_text_matches_pytest(course: Path):
+    report = check("02")
+    html = report._repr_html_()
+    assert "<table>" in html and "✗" in html and "Say hello" in html
+    assert "Return a string from the view." in html  # the first hint
+    assert "score: 0/5 points" in html
+    text = repr(report)
+    assert "✗ hello" in text and text.splitlines()[-1] == "score: 0/5 points"
+
+
+def test_learner_text_is_escaped_in_html(course: Path):
+    (course / "exercises" / "02" / "app.py").write_text(
+        SOLUTION.replace('return "Hello, World!"', 'return "<script>alert(1)</script>"')
+    )
+    html = check("02")._repr_html_()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_unknown_exercise_is_a_message_not_an_exception(course: Path):
+    report = check("09")
+    assert not report.passed
+    assert str(report) == "workbook: there is no exercise '09'; the exercises are 01, 02"
+    assert "there is no exercise" in report._repr_html_()
+
+
+@pytest.fixture
+def shell() -> InteractiveShell:
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "checker.notebook")
+    return shell
+
+
+def test_magic_checks_an_exercise(course: Path, shell: InteractiveShell):
+    report = shell.run_line_magic("check", "01")
+    assert isinstance(report, CheckReport) and report.passed
+
+
+def test_magic_checks_a_notebook_app_by_name(course: Path, shell: InteractiveShell):
+    app = Flask("magic_app")
+    app.add_url_rule("/json", "answer", lambda: {"ok": True})
+    shell.user_ns["my_app"] = app
+    report = shell.run_line_magic("check", "02 --app my_app")
+    assert [task.passed for task in report.results[0].tasks] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("", "usage: %check NN"), ("02 --app nothing", "this notebook has no variable 'nothing'")],
+)
+def test_magic_bad_input(course: Path, shell: InteractiveShell, line: str, problem: str):
+    assert problem in str(shell.run_line_magic("check", line))
