@@ -202,6 +202,22 @@ def hint(exercise: str, task_id: str | None) -> None:
 
 
 @main.command()
+@click.argument("exercise")
+@click.argument("kind", type=click.Choice(["notebook", "app"]))
+def use(exercise: str, kind: str) -> None:
+    """Choose which file of an exercise is graded: its notebook or its app file."""
+    from checker import sources
+    from checker.tracing import display_path
+
+    found = _exercise(_root(), exercise)
+    try:
+        graded = sources.choose(found, found.directory, kind == "notebook")
+    except ValueError as error:
+        raise WorkbookError(str(error)) from None
+    click.echo(f"exercise {found.id} is now graded from {display_path(graded)}")
+
+
+@main.command()
 @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -319,6 +335,36 @@ def grade(
         console.print(f"[red]The grader failed on: {', '.join(tally.failures)}[/]")
     for name in ("gradebook.sqlite", "grades.csv", "report.html", "feedback/", "gradescope/"):
         console.print(f"  {out / name}")
+
+
+@main.group("nbgrader")
+def nbgrader_group() -> None:
+    """nbgrader interop: export the course as an nbgrader source tree."""
+
+
+@nbgrader_group.command("export")
+@click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
+def nbgrader_export(course_dir: Path) -> None:
+    """Write COURSE_DIR/source/NN/, one nbgrader assignment per module, and nbgrader_config.py."""
+    from checker import nbgrader_export
+
+    try:
+        assignments, wrote_config = nbgrader_export.export(_root(), course_dir)
+    except nbgrader_export.ExportError as error:
+        raise WorkbookError(str(error)) from None
+    console = Console()
+    for assignment in assignments:
+        exercise = assignment.exercise
+        console.print(
+            f"  {assignment.notebook}: {exercise.title}, "
+            f"{len(exercise.tasks)} tasks, {exercise.points} points"
+        )
+    config = course_dir / nbgrader_export.CONFIG_NAME
+    console.print(f"  {config}" + ("" if wrote_config else " (kept as it was)"))
+    console.print(
+        f"Next: cd {course_dir} && nbgrader generate_assignment {assignments[0].name}, "
+        "then release, collect and nbgrader autograde as usual."
+    )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,11 @@ class Location:
     file: str
     line: int
     source: str = ""
+    cell: int | None = None  # for code from a notebook: the cell, and `line` within it
 
     def show(self) -> str:
-        where = f"{self.file}, line {self.line}"
+        cell = f"cell {self.cell}, " if self.cell is not None else ""
+        where = f"{self.file}, {cell}line {self.line}"
         return f"{where}: `{self.source.strip()}`" if self.source.strip() else where
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, got_request_exception
 from werkzeug.datastructures import Headers
 
-from checker import deadline
+from checker import deadline, sources, tracing
 from checker.client import Response, describe
 from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
 from checker.manifest import Exercise
@@ -43,6 +43,7 @@ class Learner:
     run_dir: Path
     temporary: bool = False
     alarm: bool = False  # deadlines by SIGALRM instead of a thread (sandboxed children)
+    graded: str = ""  # the notebook graded instead of app.py, if it is one
     _clients: dict[int, Any] = field(default_factory=dict)
 
     def open_client(self) -> int:
@@ -137,17 +138,20 @@ def load(
     Raises LearnerUnavailable with one clear message when it cannot be done.
     """
     source = (source or exercise.directory).resolve()
-    for name in exercise.files:
-        if not (source / name).is_file():
+    files = sources.files_in(exercise, source)
+    code_source = sources.read(exercise, files, source, display_path(source))
+    needed = [n for n in exercise.files if not (code_source.is_notebook and n == exercise.app_file)]
+    for name in needed:
+        if name not in files:
             raise LearnerUnavailable(
                 Outcome.MISSING,
                 f"{display_path(source / name)} is missing: the checks need this file. "
                 f"Restore it from the starter in exercises/{exercise.id}/ and try again.",
             )
     run_dir, temporary = _workspace(exercise, source)
-    learner_files = frozenset(str(source / name) for name in exercise.files)
-    module_path = source / exercise.app_file
-    code = _compile(module_path)
+    learner_files = frozenset(str(source / name) for name in exercise.owned)
+    module_path = code_source.path
+    code = _compile(code_source)
     module = types.ModuleType(f"_workbook_{exercise.id}_{next(_counter)}_{exercise.app_module}")
     module.__file__ = str(run_dir / exercise.app_file)
     sys.modules[module.__name__] = module
@@ -159,7 +163,9 @@ def load(
     except BaseException:
         _forget(module, run_dir, temporary)
         raise
-    return Learner(exercise, module, app, learner_files, timeout, run_dir, temporary, alarm)
+    loaded = Learner(exercise, module, app, learner_files, timeout, run_dir, temporary, alarm)
+    loaded.graded = display_path(code_source.path) if code_source.is_notebook else ""
+    return loaded
 
 
 def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEOUT) -> Learner:
@@ -188,33 +194,28 @@ def _workspace(exercise: Exercise, source: Path) -> tuple[Path, bool]:
         dirs_exist_ok=True,
         ignore=shutil.ignore_patterns("__pycache__", "test_*.py", "*.ipynb"),
     )
-    for name in exercise.files:
-        shutil.copyfile(source / name, run_dir / name)
+    for name in exercise.owned:
+        if (source / name).is_file():
+            shutil.copyfile(source / name, run_dir / name)
     return run_dir, True
 
 
-def _compile(path: Path) -> types.CodeType:
-    shown = display_path(path)
+def _compile(source: sources.Source) -> types.CodeType:
+    tracing.register(source)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise LearnerUnavailable(
-            Outcome.ERROR,
-            f"{shown} is not UTF-8 text (byte 0x{error.object[error.start]:02x} at position "
-            f"{error.start}). Save the file with UTF-8 encoding.",
-        ) from None
-    try:
-        return compile(text, str(path), "exec", dont_inherit=True)
+        return compile(source.text, str(source.path), "exec", dont_inherit=True)
     except SyntaxError as error:
-        where = f"{shown}, line {error.lineno}"
+        where = tracing.location(str(source.path), error.lineno or 0)
         caret = ""
         if error.text:
             line = error.text.rstrip("\n")
             stripped = line.lstrip()
             offset = max((error.offset or 1) - (len(line) - len(stripped)), 1)
             caret = f"\n    {stripped}\n    {' ' * (offset - 1)}^"
+        cell = f"cell {where.cell}, " if where.cell is not None else ""
         raise LearnerUnavailable(
-            Outcome.ERROR, f"{where}: {type(error).__name__}: {error.msg}{caret}"
+            Outcome.ERROR,
+            f"{where.file}, {cell}line {where.line}: {type(error).__name__}: {error.msg}{caret}",
         ) from None
 
 

@@ -19,7 +19,11 @@ _TASK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _EXERCISE_ID = re.compile(r"^[0-9]{2}$")
 _APP_SPEC = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:[A-Za-z_][A-Za-z0-9_]*$")
 
-_EXERCISE_KEYS = {"id", "title", "lesson", "files", "app", "factory", "config", "tasks", "sandbox"}
+_EXERCISE_KEYS = {
+    "id", "title", "lesson", "files", "app", "factory", "config", "tasks", "sandbox", "notebook",
+    "graded",
+}  # fmt: skip
+_GRADED = ("app", "notebook", "choice")
 _TASK_KEYS = {"id", "title", "points", "hints"}
 _SANDBOX_KEYS = {"processes", "memory_mb", "timeout"}
 
@@ -68,6 +72,13 @@ class Exercise:
     config: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     tasks: tuple[Task, ...] = ()
     sandbox: Sandbox = Sandbox()
+    notebook: str | None = None  # a notebook the learner may solve the exercise in instead
+    graded: str = "app"  # "app", "notebook", or "choice": the learner's recorded choice
+
+    @property
+    def owned(self) -> tuple[str, ...]:
+        """Every file the learner owns: the app's files and the exercise notebook, if any."""
+        return self.files + ((self.notebook,) if self.notebook else ())
 
     @property
     def points(self) -> int:
@@ -164,6 +175,26 @@ def parse(
                 path, f"task id {task.id!r} is used twice", "give each task its own id"
             )
         seen.add(task.id)
+    notebook = data.get("notebook")
+    if notebook is not None and (not isinstance(notebook, str) or not notebook.endswith(".ipynb")):
+        raise ManifestError(
+            path, "notebook must name an .ipynb file", 'notebook = "exercise.ipynb"'
+        )
+    if notebook is not None and check_files and not (directory / notebook).is_file():
+        raise ManifestError(
+            path,
+            f"notebook {notebook!r} does not exist in {directory}",
+            "create it or remove the key",
+        )
+    graded = data.get("graded", "choice" if notebook else "app")
+    if graded not in _GRADED:
+        raise ManifestError(
+            path, f"graded must be one of {', '.join(_GRADED)}", 'graded = "choice"'
+        )
+    if graded != "app" and notebook is None:
+        raise ManifestError(
+            path, f"graded = {graded!r} needs a notebook", 'notebook = "exercise.ipynb"'
+        )
     return Exercise(
         id=exercise_id,
         title=title,
@@ -176,6 +207,8 @@ def parse(
         config=dict(config),
         tasks=tasks,
         sandbox=_parse_sandbox(data.get("sandbox", {}), path),
+        notebook=notebook,
+        graded=graded,
     )
 
 

@@ -31,6 +31,8 @@ class _Run:
     timeout: float
     exercises: dict[Path, Exercise] = field(default_factory=dict)
     files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
+    checked_nodes: set[str] = field(default_factory=set)  # node ids of exercise checks
+    collected: set[Path] = field(default_factory=set)  # exercise folders with checks in this run
     learners: dict[Path, learner.Learner | LearnerUnavailable] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
@@ -125,12 +127,15 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     checks = 0
+    run = config.stash[run_key]
     for item in items:
         exercise = exercise_of(config, item.path)
         if exercise is None:
             continue
         checks += 1
         _task_of(item, exercise)  # raise now, not half-way through the run
+        run.checked_nodes.add(item.nodeid)
+        run.collected.add(exercise.directory)
     if items and checks == len(items) and config.getoption("tbstyle", "auto") == "auto":
         # The task report says why each check failed; pytest's own tracebacks would repeat it.
         config.option.no_summary = True
@@ -314,9 +319,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
             exercise,
             [check for check in run.checks if check.exercise_id == exercise.id],
             _problem(run.learners.get(directory)),
+            _graded(run.learners.get(directory)),
         )
         for directory, exercise in sorted(run.exercises.items(), key=lambda pair: pair[1].id)
-        if any(check.exercise_id == exercise.id for check in run.checks)
+        if directory in run.collected
     ]
     if run.results and not all(result.passed for result in run.results):
         if session.exitstatus == pytest.ExitCode.OK:
@@ -326,6 +332,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
     if run.results and reporter is not None:
         points, max_points = scoring.total(run.results)
         _write(reporter, [score_line(points, max_points)])
+
+
+def _graded(loaded: learner.Learner | LearnerUnavailable | None) -> str:
+    return loaded.graded if isinstance(loaded, learner.Learner) else ""
 
 
 def _problem(loaded: learner.Learner | LearnerUnavailable | None) -> str:
@@ -347,7 +357,7 @@ def pytest_report_teststatus(
 ) -> tuple[str, str, str] | None:
     if report.when != "call" or run_key not in config.stash:
         return None
-    if exercise_of(config, Path(str(report.fspath))) is None:
+    if report.nodeid not in config.stash[run_key].checked_nodes:
         return None
     if report.passed:
         return "passed", "✓", "PASSED"

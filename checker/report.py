@@ -37,6 +37,10 @@ def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> li
     passed, failed = marks(encoding)
     exercise = result.exercise
     lines = [Line(f"exercises/{exercise.id} · {exercise.title}", "bold")]
+    if exercise.notebook:
+        graded = result.graded or f"exercises/{exercise.id}/{exercise.app_file}"
+        other = "app" if result.graded else "notebook"
+        lines.append(Line(f"  graded: {graded} (`workbook use {exercise.id} {other}` to switch)"))
     if result.problem:
         lines.append(Line("  Your code could not be checked:", "red"))
         lines += [Line(f"    {text}", "red") for text in _clip(result.problem, MESSAGE_LINES)]

@@ -73,6 +73,7 @@ class ExerciseResult:
     exercise: Exercise
     tasks: tuple[TaskResult, ...]
     problem: str = ""
+    graded: str = ""  # the exercise notebook, when it was graded instead of the app file
 
     @property
     def points(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,12 @@ def pytest_args(
     folders: Sequence[Path], *, submission: Path | None = None, timeout: float | None = None
 ) -> list[str]:
     """The pytest command-line arguments that check ``folders``."""
-    args = [str(folder) for folder in folders]
+    # importlib: the checks of two courses (or two copies of one) never collide in sys.modules.
+    args = [str(folder) for folder in folders] + [
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+    ]
     if submission is not None:
         args += ["--submission", str(submission)]
     if timeout is not None:
@@ -57,13 +63,40 @@ def check(
     args = pytest_args(folders, submission=submission, timeout=timeout)
     if not show:
         args += ["-p", "no:terminal"]
-    code = pytest.main(args, plugins=[collector])
+    try:
+        code = pytest.main(args, plugins=[collector])
+    finally:
+        _forget_checks(folders)
     if code in _BROKEN:
         raise CheckRunError(
             f"pytest could not run the checks (exit code {int(code)}); "
             f"run `pytest {' '.join(str(folder) for folder in folders)}` to see why"
         )
     return int(code), collector.results
+
+
+def _forget_checks(folders: Sequence[Path]) -> None:
+    """Drop the check modules pytest imported, and the empty parents it made for them.
+
+    pytest's importlib mode names a module by its path below the rootdir, so the next run in this
+    process, from another course or a copy of this one, would otherwise get these modules back.
+    """
+    roots = [folder.resolve() for folder in folders]
+    gone = []
+    for name, module in list(sys.modules.items()):
+        filename = getattr(module, "__file__", None)
+        if not filename or not Path(filename).name.startswith("test_"):
+            continue
+        path = Path(filename).resolve()
+        if any(path.parent == root or root in path.parents for root in roots):
+            del sys.modules[name]
+            gone.append(name)
+    for name in gone:
+        parts = name.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            parent = ".".join(parts[:end])
+            if parent in sys.modules and getattr(sys.modules[parent], "__file__", None) is None:
+                del sys.modules[parent]
 
 
 class CheckRunError(Exception):

@@ -26,14 +26,14 @@ def score_task(task: Task, checks: Iterable[CheckResult]) -> TaskResult:
 
 
 def score_exercise(
-    exercise: Exercise, checks: Iterable[CheckResult], problem: str = ""
+    exercise: Exercise, checks: Iterable[CheckResult], problem: str = "", graded: str = ""
 ) -> ExerciseResult:
     """Group an exercise's check results by task and score each task."""
     by_task: dict[str, list[CheckResult]] = {task.id: [] for task in exercise.tasks}
     for check in checks:
         by_task.setdefault(check.task_id, []).append(check)
     tasks = tuple(score_task(task, by_task[task.id]) for task in exercise.tasks)
-    return ExerciseResult(exercise, tasks, problem)
+    return ExerciseResult(exercise, tasks, problem, graded)
 
 
 def total(results: Iterable[ExerciseResult]) -> tuple[int, int]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from checker.failures import LearnerUnavailable
 from checker.manifest import Exercise
 from checker.results import Outcome
+from checker.sources import files_in
+from checker.sources import read as read_source
 from checker.tracing import display_path
 
 
@@ -35,35 +37,27 @@ class Submission(Mapping[str, str]):
 
     @classmethod
     def read(cls, exercise: Exercise, folder: Path) -> Submission:
-        files = {}
-        for name in exercise.files:
-            path = folder / name
-            try:
-                files[name] = path.read_bytes().decode("utf-8")
-            except FileNotFoundError:
-                raise LearnerUnavailable(
-                    Outcome.MISSING, f"{display_path(path)} is missing: the checks need this file."
-                ) from None
-            except UnicodeDecodeError:
-                raise LearnerUnavailable(
-                    Outcome.ERROR, f"{display_path(path)} is not UTF-8 text. Save it as UTF-8."
-                ) from None
-        return cls(files)
+        """The learner's files in ``folder``."""
+        return cls.from_bytes(exercise, files_in(exercise, folder), display_path(folder))
 
     @classmethod
-    def from_bytes(cls, exercise: Exercise, files: Mapping[str, bytes]) -> Submission:
-        """The learner's files as the grader received them."""
-        texts = {}
+    def from_bytes(
+        cls, exercise: Exercise, files: Mapping[str, bytes], shown: str = ""
+    ) -> Submission:
+        """The learner's files as text. When the notebook is graded, its code is the app file."""
+        shown = shown or f"exercises/{exercise.id}"
+        code = read_source(exercise, files, Path(shown), shown)
+        texts = {exercise.app_file: code.text}
         for name in exercise.files:
+            if name == exercise.app_file:
+                continue
+            if name not in files:
+                raise LearnerUnavailable(Outcome.MISSING, f"{shown}/{name} is missing")
             try:
                 texts[name] = files[name].decode("utf-8")
-            except KeyError:
-                raise LearnerUnavailable(
-                    Outcome.MISSING, f"exercises/{exercise.id}/{name} is missing"
-                ) from None
             except UnicodeDecodeError:
                 raise LearnerUnavailable(
-                    Outcome.ERROR, f"exercises/{exercise.id}/{name} is not UTF-8 text"
+                    Outcome.ERROR, f"{shown}/{name} is not UTF-8 text. Save it as UTF-8."
                 ) from None
         return cls(texts)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from checker.failures import Location, Raised
+from checker.sources import Source
 
 
 def display_path(path: Path) -> str:
@@ -18,6 +19,28 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+_notebooks: dict[str, Source] = {}  # like linecache: code compiled from notebooks, by file name
+
+
+def register(source: Source) -> None:
+    """Remember a notebook's code, so tracebacks and messages can point at its cells."""
+    if source.is_notebook:
+        name = str(source.path)
+        _notebooks[name] = source
+        linecache.cache[name] = (len(source.text), None, source.text.splitlines(True), name)
+
+
+def location(filename: str, line: int) -> Location:
+    """A place in a learner file, in cells for code that came from a notebook."""
+    text = linecache.getline(filename, line)
+    shown = display_path(Path(filename))
+    notebook = _notebooks.get(filename)
+    if notebook is None:
+        return Location(shown, line, text)
+    cell, within = notebook.place(line)
+    return Location(shown, within, text, cell)
 
 
 def location_in(
@@ -30,8 +53,7 @@ def location_in(
             found = (filename, line)
     if found is None:
         return None
-    filename, line = found
-    return Location(display_path(Path(filename)), line, linecache.getline(filename, line))
+    return location(*found)
 
 
 def traceback_frames(tb: TracebackType | None) -> list[tuple[str, int]]:

@@ -144,3 +144,39 @@ def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path):
     )
     assert "workbook-check" in html, f"the check cell of {path.name} showed no table"
     assert "✗" in html and "score: 0/" in html, "against the starter, every task should fail"
+
+
+NOTEBOOK_EXERCISES = [exercise for exercise in EXERCISES if exercise.notebook]
+
+
+def notebook_of(source: str, *, graded: bool = True) -> str:
+    """A notebook whose code cells are ``source``, split at blank-line-separated blocks."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(block) for block in source.split("\n\n\n")]
+    if graded:
+        notebook.metadata["workbook"] = {"graded": True}
+    return nbformat.writes(notebook)
+
+
+@pytest.mark.parametrize("exercise", NOTEBOOK_EXERCISES, ids=[e.id for e in NOTEBOOK_EXERCISES])
+def test_exercise_notebook_mirrors_the_starter(exercise: Exercise):
+    assert exercise.notebook is not None
+    notebook = nbformat.read(exercise.directory / exercise.notebook, as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    starter = (exercise.directory / exercise.app_file).read_text(encoding="utf-8")
+    assert code.split() == starter.split(), "the notebook's code cells must be the starter's code"
+    assert all(not cell.get("outputs") for cell in notebook.cells), "store it without outputs"
+    assert "workbook" not in notebook.metadata, "the starter notebook must not be chosen already"
+
+
+@pytest.mark.parametrize("exercise", NOTEBOOK_EXERCISES, ids=[e.id for e in NOTEBOOK_EXERCISES])
+def test_solution_in_the_notebook_scores_full_marks_when_chosen(exercise: Exercise, tmp_path: Path):
+    assert exercise.notebook is not None
+    solution = (ROOT / "solutions" / exercise.id / exercise.app_file).read_text(encoding="utf-8")
+    (tmp_path / exercise.app_file).write_text("# the untouched starter would fail\n")
+    (tmp_path / exercise.notebook).write_text(notebook_of(solution))
+    result = check(exercise, tmp_path)
+    assert result.points == exercise.points
+    assert result.graded.endswith(exercise.notebook)
+    (tmp_path / exercise.notebook).write_text(notebook_of(solution, graded=False))
+    assert check(exercise, tmp_path).points == 0, "without the choice, app.py is graded"

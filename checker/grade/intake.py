@@ -72,13 +72,13 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
     if folder is None:
         return LearnerFiles(exercise.id, problem=f"no submission for exercise {exercise.id}")
     files: dict[str, bytes] = {}
-    for name in exercise.files:
+    for name in exercise.owned:
         path = folder / name
         shown = f"exercises/{exercise.id}/{name}"
         try:
             info = path.lstat()
         except FileNotFoundError:
-            return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
+            continue  # which files were needed is decided when the app is loaded
         if stat.S_ISLNK(info.st_mode):
             return LearnerFiles(
                 exercise.id, problem=f"{shown} is a symbolic link; submit the file itself"
@@ -91,6 +91,9 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
                 problem=f"{shown} is {info.st_size} bytes, more than a learner file may be",
             )
         files[name] = path.read_bytes()
+    if not files:
+        shown = f"exercises/{exercise.id}/{exercise.app_file}"
+        return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
     return LearnerFiles(exercise.id, files)
 
 
