@@ -1,0 +1,233 @@
+"""Export the course as an nbgrader source tree: one assignment per module.
+
+``COURSE_DIR/source/03/exercise_03.ipynb`` holds, in order:
+
+- locked markdown cells: the exercise brief (the lesson's "Exercise 03" cell, or the manifest's
+  tasks when the lesson has none) and how to work in the notebook, with the starter code;
+- one solution cell per learner file: ``%%writefile app.py`` and then the reference solution from
+  ``solutions/03/app.py`` between nbgrader's solution markers, so the released notebook has a stub
+  there and running the cell saves the learner's code as ``app.py`` beside the notebook;
+- one locked, autograded test cell per task, worth the manifest's points, calling
+  ``checker.nbgrader.check_task``, which runs the exercise's own checks.
+
+Nothing about a check or a point value is copied into the tree except the points each test cell
+carries, taken from the manifest at export time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from checker import course
+from checker.manifest import Exercise, ManifestError
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+CONFIG_NAME = "nbgrader_config.py"
+
+CONFIG = '''\
+"""nbgrader settings for the flask-workbook course, written by `workbook nbgrader export`.
+
+Run nbgrader in this folder. Each test cell calls the workbook's checker, so the Python that runs
+the notebooks needs flask-workbook installed (`pip install -e ".[instructor]"` in the workbook).
+"""
+
+c = get_config()  # noqa: F821
+
+c.CourseDirectory.course_id = "flask-workbook"
+# The first test cell of a notebook runs all of the exercise's checks; give it time.
+c.Execute.timeout = 120
+'''
+
+
+class ExportError(Exception):
+    """The course cannot be exported; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One exported assignment: its nbgrader name and its source notebook."""
+
+    name: str
+    notebook: Path
+    exercise: Exercise
+
+
+def assignment_name(exercise: Exercise) -> str:
+    """The nbgrader assignment of an exercise: its number, as in ``pytest exercises/03``."""
+    return exercise.id
+
+
+def notebook_name(exercise: Exercise) -> str:
+    return f"exercise_{exercise.id}.ipynb"
+
+
+def export(root: Path, course_dir: Path) -> tuple[list[Assignment], bool]:
+    """Write ``course_dir/source/NN/`` for every exercise of the course at ``root``.
+
+    Returns the assignments and whether nbgrader_config.py was written (an existing one is kept).
+    """
+    try:
+        exercises = course.exercises(root, check_files=True)
+    except ManifestError as error:
+        raise ExportError(str(error)) from None
+    if not exercises:
+        raise ExportError(f"{root} has no exercises to export")
+    notebooks = [(exercise, build_notebook(root, exercise)) for exercise in exercises]
+    written = []
+    for exercise, notebook in notebooks:
+        folder = course_dir / "source" / assignment_name(exercise)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / notebook_name(exercise)
+        nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
+        written.append(Assignment(assignment_name(exercise), path, exercise))
+    config = course_dir / CONFIG_NAME
+    wrote_config = not config.exists()
+    if wrote_config:
+        config.write_text(CONFIG, encoding="utf-8")
+    return written, wrote_config
+
+
+def build_notebook(root: Path, exercise: Exercise) -> NotebookNode:
+    """Read the brief, the starter and the solution of ``exercise`` and build its notebook."""
+    starters: dict[str, str] = {}
+    solutions: dict[str, str] = {}
+    for name in exercise.files:
+        if "/" in name or not name.endswith(".py"):
+            raise ExportError(
+                f"exercise {exercise.id}: learner file {name!r} cannot be exported; the nbgrader "
+                "export writes each learner file from a notebook cell, so it supports Python "
+                "files in the exercise folder only"
+            )
+        solution = root / "solutions" / exercise.id / name
+        if not solution.is_file():
+            raise ExportError(
+                f"exercise {exercise.id}: {solution} is missing; the export takes the solution "
+                "cells from solutions/NN"
+            )
+        solutions[name] = solution.read_text(encoding="utf-8")
+        starters[name] = (exercise.directory / name).read_text(encoding="utf-8")
+    return notebook(exercise, lesson_brief(root, exercise), starters, solutions)
+
+
+def lesson_brief(root: Path, exercise: Exercise) -> str | None:
+    """The lesson's markdown cell headed "Exercise NN", or None when there is none."""
+    path = course.lesson_path(root, exercise)
+    if not path.is_file():
+        return None
+    lesson = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    heading = re.compile(rf"^#{{1,6}}\s*Exercise\s+{exercise.id}\b", re.IGNORECASE)
+    for cell in lesson.cells:
+        if cell.cell_type == "markdown" and heading.match(cell.source.lstrip()):
+            return str(cell.source)
+    return None
+
+
+def manifest_brief(exercise: Exercise) -> str:
+    """A brief made from the manifest's task titles, for a lesson without an exercise cell."""
+    tasks = "\n".join(
+        f"- **`{task.id}`** ({task.points} point{'s' if task.points != 1 else ''}): {task.title}"
+        for task in exercise.tasks
+    )
+    return (
+        f"## Exercise {exercise.id}: {exercise.title}\n\n"
+        f"The tasks ({exercise.points} points in all), as the lesson "
+        f"`lessons/{exercise.lesson}` explains them:\n\n{tasks}"
+    )
+
+
+def notebook(
+    exercise: Exercise, brief: str | None, starters: dict[str, str], solutions: dict[str, str]
+) -> NotebookNode:
+    """The assignment notebook. Pure: everything it needs is passed in."""
+    cells = [
+        _markdown("brief", brief or manifest_brief(exercise)),
+        _markdown("working-here", _working_here(exercise, starters)),
+    ]
+    for name in exercise.files:
+        cells.append(_solution(f"file-{name.replace('.', '-')}", name, solutions[name]))
+    for task in exercise.tasks:
+        source = (
+            "from checker.nbgrader import check_task\n\n"
+            f'check_task("{exercise.id}", "{task.id}")  # {task.title}'
+        )
+        cells.append(_test(task.id, source, task.points))
+    ids = [cell.id for cell in cells]
+    if len(set(ids)) != len(ids):
+        raise ExportError(
+            f"exercise {exercise.id}: a task id is also the name of another cell ({', '.join(ids)}); "
+            "rename the task"
+        )
+    notebook: NotebookNode = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
+        cells=cells,
+        metadata={
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+    )
+    return notebook
+
+
+def _working_here(exercise: Exercise, starters: dict[str, str]) -> str:
+    files = ", ".join(f"`{name}`" for name in exercise.files)
+    starter = "\n\n".join(
+        f"`{name}`:\n\n```python\n{text.rstrip()}\n```" for name, text in starters.items()
+    )
+    return (
+        "### Working in this notebook\n\n"
+        f"Here you write {files} in the code cell below instead of in `exercises/{exercise.id}/`. "
+        f"The cell's first line, `%%writefile {exercise.files[0]}`, saves the cell as a file beside "
+        "this notebook when you run it, so keep that line. Replace `# YOUR CODE HERE` and "
+        "`raise NotImplementedError()` with your app; the starter below is a good beginning: each "
+        "`# TODO(task-id)` marks a task.\n\n"
+        "Each cell after it checks one task with the same checks as "
+        f"`pytest exercises/{exercise.id}`: it prints ✓ when the task passes, and otherwise fails "
+        "with what the check did, what it expected, what it got, and a hint. Run the app cell again "
+        "after every change, then the checks.\n\n"
+        f"{starter}"
+    )
+
+
+def _metadata(grade_id: str, *, grade: bool, solution: bool, locked: bool) -> dict[str, Any]:
+    return {
+        "nbgrader": {
+            "grade": grade,
+            "grade_id": grade_id,
+            "locked": locked,
+            "schema_version": 3,
+            "solution": solution,
+            "task": False,
+        }
+    }
+
+
+def _markdown(grade_id: str, source: str) -> NotebookNode:
+    cell: NotebookNode = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        source, id=grade_id, metadata=_metadata(grade_id, grade=False, solution=False, locked=True)
+    )
+    return cell
+
+
+def _solution(grade_id: str, name: str, code: str) -> NotebookNode:
+    if BEGIN_SOLUTION in code or END_SOLUTION in code:
+        raise ExportError(f"{name} already holds nbgrader's solution markers; remove them")
+    source = f"%%writefile {name}\n{BEGIN_SOLUTION}\n{code.rstrip()}\n{END_SOLUTION}"
+    cell: NotebookNode = nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
+        source, id=grade_id, metadata=_metadata(grade_id, grade=False, solution=True, locked=False)
+    )
+    return cell
+
+
+def _test(grade_id: str, source: str, points: int) -> NotebookNode:
+    metadata = _metadata(grade_id, grade=True, solution=False, locked=True)
+    metadata["nbgrader"]["points"] = points
+    cell: NotebookNode = nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
+        source, id=grade_id, metadata=metadata
+    )
+    return cell
