@@ -255,7 +255,10 @@ class _GradingSession:
         shutil.copytree(
             exercise.directory,
             run_dir,
-            ignore=shutil.ignore_patterns("test_*.py", "__pycache__", "*.ipynb", ".*"),
+            # The starter's own copies of the learner's files stay out: only what they submitted.
+            ignore=shutil.ignore_patterns(
+                "test_*.py", "__pycache__", "*.ipynb", ".*", *exercise.owned
+            ),
         )
         for name, data in files.files.items():
             (run_dir / name).write_bytes(data)
