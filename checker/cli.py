@@ -263,6 +263,14 @@ def use(exercise: str, kind: str) -> None:
     metavar="ADDRESS",
     help="Run on a Dask cluster (tcp://host:8786) instead of local processes.",
 )
+@click.option(
+    "--nbgrader",
+    "nbgrader_course",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="COURSE_DIR",
+    help="Also autograde into this nbgrader course (its gradebook, autograded/ and formgrader); "
+    "SUBMISSIONS is then COURSE_DIR/submitted.",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -275,9 +283,21 @@ def grade(
     learner: str | None,
     resume: bool,
     scheduler: str | None,
+    nbgrader_course: Path | None,
 ) -> None:
-    """Grade a folder of submissions (one folder or zip per learner) into OUT."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """Grade a folder of submissions (one folder or zip per learner) into OUT.
+
+    nbgrader's submitted/ folder is read as it is: a learner's NN/exercise_NN.ipynb is graded
+    from its %%writefile cells, as nbgrader's autograde runs them.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from checker.grade import cohort
 
@@ -291,18 +311,21 @@ def grade(
         learner=learner,
         resume=resume,
         scheduler=scheduler,
+        nbgrader=nbgrader_course,
     )
     progress = Progress(
-        TextColumn("grading"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("learners"),
+        TextColumn("{task.fields[unit]}"),
         TextColumn("{task.fields[rate]}"),
-        TextColumn("timeouts {task.fields[timeouts]}  crashes {task.fields[crashes]}"),
+        TextColumn("{task.fields[detail]}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
     )
-    bar = progress.add_task("grading", total=None, rate="", timeouts=0, crashes=0)
+    bar = progress.add_task(
+        "grading", total=None, unit="learners", rate="", detail="timeouts 0  crashes 0"
+    )
 
     def started(tally: cohort.Tally) -> None:
         progress.start()  # only once the run is valid, so an error is shown alone
@@ -313,13 +336,33 @@ def grade(
         graded = tally.done - tally.skipped
         rate = f"{graded / elapsed:.1f}/s" if elapsed > 0 else ""
         progress.update(
-            bar, completed=tally.done, rate=rate, timeouts=tally.timeouts, crashes=tally.crashes
+            bar,
+            completed=tally.done,
+            rate=rate,
+            detail=f"timeouts {tally.timeouts}  crashes {tally.crashes}",
         )
+
+    into_nbgrader: list[TaskID] = []
+
+    def nbgrader_done(done: int, total: int) -> None:
+        if not into_nbgrader:
+            into_nbgrader.append(
+                progress.add_task(
+                    "nbgrader", total=total, unit="submissions", rate="", detail="autograding"
+                )
+            )
+        progress.update(into_nbgrader[0], completed=done)
 
     root = _root()
     try:
         tally = cohort.grade(
-            submissions, out, options, root=root, on_start=started, on_learner=learner_done
+            submissions,
+            out,
+            options,
+            root=root,
+            on_start=started,
+            on_learner=learner_done,
+            on_nbgrader=nbgrader_done,
         )
     except cohort.GradeError as error:
         raise WorkbookError(str(error)) from None
@@ -335,6 +378,18 @@ def grade(
         console.print(f"[red]The grader failed on: {', '.join(tally.failures)}[/]")
     for name in ("gradebook.sqlite", "grades.csv", "report.html", "feedback/", "gradescope/"):
         console.print(f"  {out / name}")
+    if tally.nbgrader is not None and nbgrader_course is not None:
+        written = tally.nbgrader
+        console.print(
+            f"Autograded {written.submissions} nbgrader submissions into {nbgrader_course}; "
+            "open the formgrader or run `nbgrader export` there."
+        )
+        if tally.nbgrader_skipped:
+            console.print(
+                f"  not nbgrader assignments, so only in {out}: {', '.join(tally.nbgrader_skipped)}"
+            )
+        for learner_id, assignment, why in written.failures:
+            console.print(f"[red]  nbgrader did not take {learner_id}/{assignment}: {why}[/]")
 
 
 @main.group("nbgrader")

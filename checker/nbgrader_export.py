@@ -16,7 +16,10 @@ carries, taken from the manifest at export time.
 
 from __future__ import annotations
 
+import ast
+import posixpath
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,3 +234,59 @@ def _test(grade_id: str, source: str, points: int) -> NotebookNode:
         source, id=grade_id, metadata=metadata
     )
     return cell
+
+
+def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[tuple[str, str, bool]]:
+    """What running ``notebook`` top to bottom writes to the files among ``names`` with
+    ``%%writefile``, as IPython itself reads the cells: (file, text, whether it appends), in order.
+
+    This is how ``workbook grade`` reads an nbgrader submission: nbgrader's autograde runs the
+    notebook, whose ``%%writefile app.py`` cell saves the learner's code before the test cells
+    check it. Other cells do not write learner files, so they are not read.
+    """
+    from IPython.core.error import UsageError
+    from IPython.core.inputtransformer2 import TransformerManager
+    from IPython.core.magic_arguments import parse_argstring
+    from IPython.core.magics.osm import OSMagics
+
+    transformer = TransformerManager()  # type: ignore[no-untyped-call]
+    writes = []
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "code" or not isinstance(cell.get("source"), str):
+            continue
+        magic = _cell_magic(transformer.transform_cell(cell.source))
+        if magic is None or magic[0] != "writefile":
+            continue
+        _, line, body = magic
+        try:
+            args = parse_argstring(OSMagics.writefile, line)  # type: ignore[no-untyped-call]
+        except UsageError:
+            continue  # IPython refuses to run the cell, so it writes nothing
+        filename = str(args.filename)
+        if re.match(r"^('.*')|(\".*\")$", filename):
+            filename = filename[1:-1]
+        name = posixpath.normpath(filename)
+        if name in names:
+            writes.append((name, body, bool(args.append)))
+    return writes
+
+
+def _cell_magic(code: str) -> tuple[str, str, str] | None:
+    """(magic, line, body) when IPython turned a cell into one cell magic call, else None."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "run_cell_magic"
+        and len(call.args) == 3
+        and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in call.args)
+    ):
+        return None
+    magic, line, body = (arg.value for arg in call.args)  # type: ignore[attr-defined]
+    return magic, line, body

@@ -285,3 +285,16 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
         cohort.grade(
             submissions, tmp_path / "out", Options(scheduler="tcp://127.0.0.1:1"), root=ROOT
         )
+
+
+def test_learners_cannot_see_an_nbgrader_course_around_the_submissions(tmp_path: Path) -> None:
+    """Its source/ holds the solutions and its gradebook.db every score; the workbook stays."""
+    course = tmp_path / "course"
+    (course / "submitted").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    hidden = cohort._private(ROOT, course / "submitted", tmp_path, None, None)
+    assert course.resolve() in hidden and tmp_path.resolve() in hidden
+    assert ROOT not in hidden and not any(folder in ROOT.parents for folder in hidden)
+    assert cohort._private(ROOT, ROOT / "tests", ROOT, None, None) == tuple(
+        (ROOT / name).resolve() for name in ("tests", "solutions", ".git")
+    )

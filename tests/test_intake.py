@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from checker import manifest
@@ -87,3 +88,63 @@ def test_learners_are_folders_and_zips_sorted(tmp_path: Path) -> None:
     (tmp_path / "cy.zip").write_bytes(b"")
     (tmp_path / "notes.txt").write_text("not a learner")
     assert [name for name, _ in intake.learners(tmp_path)] == ["ada", "bob", "cy"]
+
+
+# nbgrader's submitted/<learner>/03/ holds the assignment notebook; its %%writefile cells are the
+# learner's files, as when nbgrader's autograde runs the notebook.
+
+
+def nbgrader_submission(tmp_path: Path, *cells: str, app: bytes | None = None) -> Path:
+    folder = tmp_path / "ada" / "03"
+    folder.mkdir(parents=True)
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("Exercise 03")]
+        + [nbformat.v4.new_code_cell(cell) for cell in cells]
+    )
+    nbformat.write(notebook, folder / "exercise_03.ipynb")
+    if app is not None:
+        (folder / "app.py").write_bytes(app)  # the copy the learner's last run left beside it
+    return tmp_path / "ada"
+
+
+def test_an_nbgrader_notebook_is_read_from_its_writefile_cells(tmp_path: Path) -> None:
+    stale = b"print('an older run')\n"
+    entry = nbgrader_submission(tmp_path, "%%writefile app.py\n" + APP.decode(), app=stale)
+    assert take(entry).files == {"app.py": APP}
+
+
+def test_nbgrader_cells_run_in_order_like_ipython(tmp_path: Path) -> None:
+    entry = nbgrader_submission(
+        tmp_path,
+        "%%writefile app.py\nx = 1",
+        "print('checks')",
+        '%%writefile -a "app.py"\ny = 2\n',
+        "%%writefile notes.txt\nnot a learner file",
+        "  %%writefile app.py\nnot a cell magic: IPython does not write this",
+        "%%writefile\nno file name: IPython refuses this cell",
+    )
+    assert take(entry).files == {"app.py": b"x = 1\ny = 2\n"}
+
+
+def test_an_nbgrader_notebook_without_a_writefile_cell_leaves_the_submitted_file(
+    tmp_path: Path,
+) -> None:
+    entry = nbgrader_submission(tmp_path, "print('the cell lost its first line')", app=APP)
+    assert take(entry).files == {"app.py": APP}
+
+
+def test_a_broken_nbgrader_notebook_is_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "ada" / "03"
+    folder.mkdir(parents=True)
+    (folder / "exercise_03.ipynb").write_text('{"cells": [')
+    (folder / "app.py").write_bytes(APP)
+    found = take(tmp_path / "ada")
+    assert found.files == {}
+    assert found.problem.startswith("exercise_03.ipynb is not a notebook Jupyter can open")
+
+
+def test_a_linked_nbgrader_notebook_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "ada" / "03"
+    folder.mkdir(parents=True)
+    (folder / "exercise_03.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    assert "symbolic link" in take(tmp_path / "ada").problem

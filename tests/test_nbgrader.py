@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from checker import course, runner
 from checker.cli import main
+from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.manifest import Exercise
 from checker.nbgrader import CheckerUnavailable, TaskFailed, check_task
 from checker.nbgrader_export import BEGIN_SOLUTION, CONFIG_NAME, END_SOLUTION
@@ -88,7 +90,8 @@ def test_check_task_names_what_is_not_there(course: Path):
 
 @dataclass(frozen=True)
 class Graded:
-    course_dir: Path
+    course_dir: Path  # after nbgrader autograde and export
+    untouched: Path  # a copy of the course as it was before autograde, for workbook grade
     expected: dict[tuple[str, str], dict[str, int]]  # (assignment, student) -> task -> points
 
 
@@ -150,10 +153,13 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             folder = course_dir / "submitted" / student / exercise.id
             folder.mkdir(parents=True)
             nbformat.write(notebook, folder / f"exercise_{exercise.id}.ipynb")
+            (folder / "timestamp.txt").write_text(f"2026-11-{10 + len(expected)} 09:30:00 UTC")
             expected[exercise.id, student] = earned
+    untouched = tmp_path_factory.mktemp("nbgrader-untouched")
+    shutil.copytree(course_dir, untouched, dirs_exist_ok=True)
     nbgrader(course_dir, "autograde", "*")
     nbgrader(course_dir, "export")
-    return Graded(course_dir, expected)
+    return Graded(course_dir, untouched, expected)
 
 
 def test_starter_earns_what_pytest_gives_the_starter(graded: Graded):
@@ -176,10 +182,15 @@ def test_nbgrader_export_has_the_checkers_totals(graded: Graded):
 
 
 def test_autograde_scores_every_task_like_the_checker(graded: Graded):
+    assert_scores(graded.course_dir, graded.expected)
+
+
+def assert_scores(course_dir: Path, expected: dict[tuple[str, str], dict[str, int]]) -> None:
+    """nbgrader's gradebook holds ``expected`` for every task of every submission."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{graded.course_dir / 'gradebook.db'}") as gradebook:
-        for (assignment, student), earned in graded.expected.items():
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for (assignment, student), earned in expected.items():
             notebook = gradebook.find_submission_notebook(
                 f"exercise_{assignment}", assignment, student
             )
@@ -189,3 +200,70 @@ def test_autograde_scores_every_task_like_the_checker(graded: Graded):
                 assignment,
                 student,
             )
+
+
+# workbook grade on nbgrader's own folders: the same scores as nbgrader's autograde.
+
+
+def workbook_grade(*args: str) -> str:
+    result = CliRunner().invoke(main, ["grade", *args, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def export_rows(course_dir: Path) -> list[dict[str, str]]:
+    with open(course_dir / "grades.csv", newline="") as file:
+        return sorted(csv.DictReader(file), key=lambda row: (row["assignment"], row["student_id"]))
+
+
+def test_workbook_grade_reads_nbgraders_submitted_folder(graded: Graded, tmp_path: Path):
+    workbook_grade(str(graded.course_dir / "submitted"), "--out", str(tmp_path))
+    book = Gradebook(tmp_path / FILE_NAME)
+    try:
+        found: dict[tuple[str, str], dict[str, int]] = {}
+        for grade in book.grades():
+            found.setdefault((grade.exercise, grade.learner), {})[grade.task] = grade.points
+    finally:
+        book.close()
+    assert found == graded.expected
+
+
+def test_workbook_grade_into_nbgrader_gives_autogrades_scores(graded: Graded, tmp_path: Path):
+    course_dir = graded.untouched
+    out = workbook_grade(
+        str(course_dir / "submitted"), "--out", str(tmp_path), "--nbgrader", str(course_dir)
+    )
+    assert f"Autograded {len(graded.expected)} nbgrader submissions" in out
+    assert_scores(course_dir, graded.expected)
+    nbgrader(course_dir, "export")
+    assert export_rows(course_dir) == export_rows(graded.course_dir)  # scores and timestamps
+    # The formgrader opens the autograded notebooks: each test cell shows its task's result.
+    exercise = EXERCISES[0]
+    cells = notebook_of(course_dir, exercise, "autograded/starter").cells
+    first = next(cell for cell in cells if cell.metadata["nbgrader"].get("grade"))
+    (output,) = first.outputs
+    assert output.output_type == "error" and output.evalue.startswith(
+        f"✗ {exercise.tasks[0].id}: {exercise.tasks[0].title}, 0/{exercise.tasks[0].points} points"
+    )
+
+
+def test_workbook_grade_refuses_an_assignment_that_no_longer_matches(tmp_path: Path):
+    pytest.importorskip("nbgrader")
+    course_dir = tmp_path / "course"
+    export(course_dir)
+    exercise = EXERCISES[0]
+    source = course_dir / "source" / exercise.id / f"exercise_{exercise.id}.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells[-1].metadata["nbgrader"]["points"] += 1  # exported before a manifest change
+    nbformat.write(notebook, source)
+    nbgrader(course_dir, "generate_assignment", exercise.id)
+    (course_dir / "submitted" / "ada" / exercise.id).mkdir(parents=True)
+    result = CliRunner().invoke(
+        main,
+        ["grade", str(course_dir / "submitted"), "--out", str(tmp_path / "out"),
+         "--nbgrader", str(course_dir)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"assignment {exercise.id} in nbgrader's gradebook does not match" in result.output
+    assert f"nbgrader generate_assignment {exercise.id} --force" in result.output
+    assert not (tmp_path / "out").exists()  # refused before grading anything

@@ -10,13 +10,18 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import __version__, course
 from checker.grade import engine, intake, isolation
 from checker.grade.engine import LearnerGrades, Settings
 from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.grade.model import TaskGrade
+
+if TYPE_CHECKING:
+    from checker.grade.to_nbgrader import Course, Written
 from checker.manifest import Exercise
+from checker.nbgrader_export import CONFIG_NAME
 from checker.results import Outcome
 
 MAX_BATCH = 20
@@ -39,6 +44,7 @@ class Options:
     learner: str | None = None
     resume: bool = False
     scheduler: str | None = None  # a Dask scheduler's address; None: a local process pool
+    nbgrader: Path | None = None  # an nbgrader course to autograde into, from the results
 
 
 @dataclass
@@ -51,6 +57,8 @@ class Tally:
     timeouts: int = 0
     crashes: int = 0
     failures: list[str] = field(default_factory=list)  # learners the grader itself failed on
+    nbgrader: Written | None = None  # what went into the nbgrader course, with --nbgrader
+    nbgrader_skipped: list[str] = field(default_factory=list)  # exercises it has no assignment for
 
     def add(self, graded: LearnerGrades) -> None:
         self.done += 1
@@ -67,8 +75,10 @@ def grade(
     root: Path | None = None,
     on_start: Callable[[Tally], None] = lambda tally: None,
     on_learner: Callable[[Tally], None] = lambda tally: None,
+    on_nbgrader: Callable[[int, int], None] = lambda done, total: None,
 ) -> Tally:
-    """Grade every learner in ``submissions`` and write the results into ``out``."""
+    """Grade every learner in ``submissions`` and write the results into ``out`` (and, with
+    ``options.nbgrader``, into that nbgrader course)."""
     root = root or course.find_root()
     exercises = _exercises(root, options.exercises)
     ids = [exercise.id for exercise in exercises]
@@ -82,6 +92,7 @@ def grade(
             raise GradeError(f"no learner {options.learner!r} in {submissions}")
     if options.hidden is not None and not options.hidden.is_dir():
         raise GradeError(f"--hidden {options.hidden}: no such folder")
+    nbgrader = _nbgrader_course(options.nbgrader, exercises, submissions)
     out.mkdir(parents=True, exist_ok=True)
     book = Gradebook(out / FILE_NAME)
     try:
@@ -94,7 +105,7 @@ def grade(
             check_timeout=options.check_timeout,
             exercise_timeout=options.exercise_timeout,
             hidden=options.hidden.resolve() if options.hidden else None,
-            hide=_private(root, submissions, out, options.hidden),
+            hide=_private(root, submissions, out, options.hidden, options.nbgrader),
         )
         workers = options.workers or os.cpu_count() or 1
         size = max(1, min(MAX_BATCH, math.ceil(len(todo) / (workers * 4)))) if todo else 1
@@ -112,14 +123,66 @@ def grade(
     finally:
         book.close()
     _write_outputs(grades, out, options, settings)
+    if nbgrader is not None:
+        from checker.grade import to_nbgrader
+
+        pairs = to_nbgrader.submissions(nbgrader, [name for name, _ in entries])
+        tally.nbgrader_skipped = [e for e in ids if e not in nbgrader.assignments]
+        tally.nbgrader = to_nbgrader.write(
+            nbgrader,
+            out / FILE_NAME,
+            pairs,
+            show_hidden=options.show_hidden,
+            on_done=lambda done: on_nbgrader(done, len(pairs)),
+        )
     return tally
 
 
-def _private(root: Path, submissions: Path, out: Path, hidden: Path | None) -> tuple[Path, ...]:
+def _nbgrader_course(
+    course_dir: Path | None, exercises: Sequence[Exercise], submissions: Path
+) -> Course | None:
+    """The nbgrader course to autograde into, checked before any grading starts."""
+    if course_dir is None:
+        return None
+    try:
+        from checker.grade import to_nbgrader
+    except ImportError:
+        raise GradeError(
+            "--nbgrader needs nbgrader: pip install 'flask-workbook[instructor]'"
+        ) from None
+    try:
+        nbgrader = to_nbgrader.open_course(course_dir, exercises)
+    except to_nbgrader.NbgraderError as error:
+        raise GradeError(str(error)) from None
+    if nbgrader.submitted != submissions.resolve():
+        raise GradeError(
+            f"with --nbgrader {course_dir}, grade the course's own submissions: "
+            f"workbook grade {nbgrader.submitted} ..."
+        )
+    return nbgrader
+
+
+def _private(
+    root: Path, submissions: Path, out: Path, hidden: Path | None, nbgrader: Path | None
+) -> tuple[Path, ...]:
     """Folders the learners' code must not see: other submissions, the results, the hidden
-    checks, and the course's reference solutions, its own tests and its history."""
+    checks, the course's reference solutions, its own tests and its history, and an nbgrader
+    course (its source/ holds the solutions, its gradebook.db every score)."""
     folders = [submissions, out, hidden, root / "solutions", root / "tests", root / ".git"]
-    return tuple(folder.resolve() for folder in folders if folder is not None and folder.exists())
+    folders.append(nbgrader)
+    if (submissions.parent / CONFIG_NAME).is_file():
+        folders.append(submissions.parent)  # COURSE/submitted of an nbgrader course
+    course = root.resolve()
+    return tuple(
+        dict.fromkeys(
+            folder.resolve()
+            for folder in folders
+            if folder is not None
+            and folder.exists()
+            # The workbook itself stays: the sandbox runs its installed code.
+            and not (folder.resolve() == course or folder.resolve() in course.parents)
+        )
+    )
 
 
 def _exercises(root: Path, wanted: Sequence[str]) -> list[Exercise]:

@@ -1,4 +1,11 @@
-"""Read a folder of submissions: one folder (or zip) per learner, taking only learner-owned files."""
+"""Read a folder of submissions: one folder (or zip) per learner, taking only learner-owned files.
+
+A learner's files for exercise NN are in ``exercises/NN/``, in ``NN/``, or in a whole workbook copy.
+nbgrader's ``submitted/<learner>/NN/`` layout is the ``NN/`` case: when that folder holds the
+assignment notebook ``exercise_NN.ipynb`` that ``workbook nbgrader export`` made, the learner files
+are what the notebook's ``%%writefile`` cells write, on top of any copies submitted beside it,
+exactly as nbgrader's autograde leaves them when it runs the notebook.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import nbformat
+
 from checker.manifest import Exercise
+from checker.nbgrader_export import notebook_name, writefile_cells
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 MAX_ZIP_FILES = 5000
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024  # a submitted notebook keeps its outputs, images and all
 _SKIP = {"__MACOSX", ".git", ".venv", "venv", "node_modules", "__pycache__"}
 
 
@@ -73,28 +84,60 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
         return LearnerFiles(exercise.id, problem=f"no submission for exercise {exercise.id}")
     files: dict[str, bytes] = {}
     for name in exercise.owned:
-        path = folder / name
-        shown = f"exercises/{exercise.id}/{name}"
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            continue  # which files were needed is decided when the app is loaded
-        if stat.S_ISLNK(info.st_mode):
-            return LearnerFiles(
-                exercise.id, problem=f"{shown} is a symbolic link; submit the file itself"
-            )
-        if not stat.S_ISREG(info.st_mode):
-            return LearnerFiles(exercise.id, problem=f"{shown} is not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            return LearnerFiles(
-                exercise.id,
-                problem=f"{shown} is {info.st_size} bytes, more than a learner file may be",
-            )
-        files[name] = path.read_bytes()
+        data = _regular(folder / name, f"exercises/{exercise.id}/{name}", MAX_FILE_BYTES)
+        if isinstance(data, str):
+            return LearnerFiles(exercise.id, problem=data)
+        if data is not None:
+            files[name] = data
+    nbgrader = _regular(
+        folder / notebook_name(exercise), notebook_name(exercise), MAX_NOTEBOOK_BYTES
+    )
+    if isinstance(nbgrader, str):
+        return LearnerFiles(exercise.id, problem=nbgrader)
+    if nbgrader is not None:
+        problem = _run_writefile_cells(nbgrader, notebook_name(exercise), exercise, files)
+        if problem:
+            return LearnerFiles(exercise.id, problem=problem)
     if not files:
         shown = f"exercises/{exercise.id}/{exercise.app_file}"
         return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
     return LearnerFiles(exercise.id, files)
+
+
+def _regular(path: Path, shown: str, limit: int) -> bytes | str | None:
+    """The bytes of a regular file, None when there is none, or why it cannot be taken."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None  # which files were needed is decided when the app is loaded
+    if stat.S_ISLNK(info.st_mode):
+        return f"{shown} is a symbolic link; submit the file itself"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{shown} is not a regular file"
+    if info.st_size > limit:
+        return f"{shown} is {info.st_size} bytes, more than a learner file may be"
+    return path.read_bytes()
+
+
+def _run_writefile_cells(
+    data: bytes, shown: str, exercise: Exercise, files: dict[str, bytes]
+) -> str:
+    """Update ``files`` with what the nbgrader notebook's ``%%writefile`` cells write; return why
+    the notebook cannot be read, or ""."""
+    try:
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+    except Exception as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return (
+            f"{shown} is not a notebook Jupyter can open ({reason}); "
+            "nbgrader's autograde cannot run it either"
+        )
+    for name, text, append in writefile_cells(notebook, exercise.files):
+        body = text.encode("utf-8")
+        files[name] = files.get(name, b"") + body if append else body
+        if len(files[name]) > MAX_FILE_BYTES:
+            return f"{shown} writes more to {name} than a learner file may hold"
+    return ""
 
 
 def _exercise_folder(root: Path, exercise: Exercise) -> Path | None:
