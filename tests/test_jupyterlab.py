@@ -1,5 +1,5 @@
 """JupyterLab end to end: a learner's install, JupyterLab in headless Chromium, lesson 01 run to
-its check table.
+its check table, exercise 01 written in JupyterLab's editor, and the check passing.
 
 The course is copied to a temporary folder and installed there the way the README tells a learner
 (``python -m venv .venv``, ``python -m pip install -e .``), so running the lesson touches none of
@@ -46,8 +46,9 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# The starter of exercise 01 fails every task.
-STARTER_SCORE = f"score: 0/{manifest.load(ROOT / 'exercises' / '01').points} points"
+EXERCISE = manifest.load(ROOT / "exercises" / "01")
+STARTER_SCORE = f"score: 0/{EXERCISE.points} points"  # the starter fails every task
+SOLVED_SCORE = f"score: {EXERCISE.points}/{EXERCISE.points} points"
 KERNEL_IDLE = re.compile(r"\(ipykernel\) \| Idle")  # the status bar: "Python 3 (ipykernel) | Idle"
 
 pytestmark = pytest.mark.skipif(
@@ -255,6 +256,24 @@ def run_all_cells(page: Page) -> None:
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
 
+def edit_and_save(page: Page, path: str, text: str, on_disk: Path) -> None:
+    """What a learner does: File > Open from Path..., replace the file's text, File > Save."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name="Open from Path…").click()
+    page.locator(".jp-Dialog input").fill(path)
+    page.locator(".jp-Dialog").get_by_role("button", name="Open").click()
+    editor = page.locator(".jp-FileEditor .cm-content")
+    expect(editor, f"{path} did not open in the editor").to_be_visible(timeout=30_000)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)  # as pasted: the editor adds no indentation of its own
+    page.keyboard.press("Control+S")
+    deadline = time.monotonic() + 30
+    while on_disk.read_text() != text:
+        assert time.monotonic() < deadline, f"{path} was not saved as typed:\n{on_disk.read_text()}"
+        time.sleep(0.2)
+
+
 def test_lesson_01_runs_to_its_check_table_in_jupyterlab(
     lab: Lab, browser: Browser, learner_course: Path, tmp_path: Path
 ) -> None:
@@ -291,6 +310,18 @@ def test_lesson_01_runs_to_its_check_table_in_jupyterlab(
 
         expect(check).to_contain_text(STARTER_SCORE)
         expect(check.locator("td.fail").first).to_have_text("✗")
+
+        # The learner writes exercise 01 in JupyterLab's editor, saves, and checks again.
+        app = learner_course / "exercises" / "01" / "app.py"
+        solution = (ROOT / "solutions" / "01" / "app.py").read_text()
+        edit_and_save(page, "exercises/01/app.py", solution, app)
+        page.locator(".lm-TabBar-tab", has_text=Path(LESSON).name).click()
+        run_all_cells(page)
+        expect(check, "the check did not see the saved app.py").to_contain_text(
+            SOLVED_SCORE, timeout=90_000
+        )
+        expect(check.locator("td.fail")).to_have_count(0)
+        page.screenshot(path=tmp_path / "lesson-01-solved.png")
     except BaseException:
         failure = tmp_path / "failure.png"
         try:
