@@ -390,6 +390,8 @@ def grade(
             )
         for learner_id, assignment, why in written.failures:
             console.print(f"[red]  nbgrader did not take {learner_id}/{assignment}: {why}[/]")
+        if written.failures:
+            console.print(f"  nbgrader's log of those: {out / cohort.NBGRADER_LOG}")
 
 
 @main.group("nbgrader")

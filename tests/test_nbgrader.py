@@ -95,7 +95,7 @@ class Graded:
     expected: dict[tuple[str, str], dict[str, int]]  # (assignment, student) -> task -> points
 
 
-def nbgrader(course_dir: Path, *args: str) -> None:
+def nbgrader(course_dir: Path, *args: str, cwd: Path | None = None) -> None:
     env = {
         **os.environ,
         "PATH": f"{NBGRADER.parent}{os.pathsep}{os.environ.get('PATH', '')}",  # nbgrader runs alembic
@@ -103,7 +103,7 @@ def nbgrader(course_dir: Path, *args: str) -> None:
     }
     done = subprocess.run(
         [str(NBGRADER), *args],
-        cwd=course_dir,
+        cwd=cwd or course_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -131,30 +131,49 @@ def a_partial_mistake(exercise: Exercise) -> tuple[Path, dict[str, int]]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
+    """The course exported, generated and released through a local nbgrader exchange. The
+    "mistake" learner fetches each assignment, writes a realistic wrong app into the notebook's
+    cell and submits it; the instructor collects. "solution" and "starter" submissions are put
+    straight into submitted/. Then nbgrader autogrades and exports."""
     pytest.importorskip("nbgrader")
     course_dir = tmp_path_factory.mktemp("nbgrader")
+    exchange = tmp_path_factory.mktemp("exchange")
+    exchange.chmod(0o777)  # nbgrader's exchange is shared by instructor and learners
+    home = tmp_path_factory.mktemp("learner-home")
+    via = (f"--Exchange.root={exchange}",)
     export(course_dir)
     nbgrader(course_dir, "generate_assignment", "*")
     expected = {}
     for exercise in EXERCISES:
-        released = notebook_of(course_dir, exercise, "release")
+        nbgrader(course_dir, "release_assignment", exercise.id, *via)
+        nbgrader(
+            course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via, cwd=home
+        )
+        fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
         mistake, partial = a_partial_mistake(exercise)
-        pasted = notebook_of(course_dir, exercise, "release")
-        pasted.cells[2].source = "%%writefile app.py\n" + (mistake / "app.py").read_text()
+        notebook = nbformat.read(fetched, as_version=4)
+        notebook.cells[2].source = "%%writefile app.py\n" + (mistake / "app.py").read_text()
+        nbformat.write(notebook, fetched)
+        nbgrader(
+            course_dir, "submit", exercise.id, "--course=flask-workbook", "--student=mistake",
+            *via, cwd=home,
+        )  # fmt: skip
+        nbgrader(course_dir, "collect", exercise.id, *via)
+        expected[exercise.id, "mistake"] = partial
         submissions = {
             "solution": (
                 notebook_of(course_dir, exercise),
                 {t.id: t.points for t in exercise.tasks},
             ),
-            "starter": (released, points(exercise)),
-            "mistake": (pasted, partial),
+            "starter": (notebook_of(course_dir, exercise, "release"), points(exercise)),
         }
-        for student, (notebook, earned) in submissions.items():
+        for student, (submitted, earned) in submissions.items():
             folder = course_dir / "submitted" / student / exercise.id
             folder.mkdir(parents=True)
-            nbformat.write(notebook, folder / f"exercise_{exercise.id}.ipynb")
+            nbformat.write(submitted, folder / f"exercise_{exercise.id}.ipynb")
             (folder / "timestamp.txt").write_text(f"2026-11-{10 + len(expected)} 09:30:00 UTC")
             expected[exercise.id, student] = earned
+    assert (course_dir / "submitted" / "mistake" / EXERCISES[0].id / "timestamp.txt").is_file()
     untouched = tmp_path_factory.mktemp("nbgrader-untouched")
     shutil.copytree(course_dir, untouched, dirs_exist_ok=True)
     nbgrader(course_dir, "autograde", "*")
@@ -267,3 +286,37 @@ def test_workbook_grade_refuses_an_assignment_that_no_longer_matches(tmp_path: P
     assert f"assignment {exercise.id} in nbgrader's gradebook does not match" in result.output
     assert f"nbgrader generate_assignment {exercise.id} --force" in result.output
     assert not (tmp_path / "out").exists()  # refused before grading anything
+
+
+def test_submissions_nbgrader_cannot_take_are_reported_and_kept(graded: Graded, tmp_path: Path):
+    course_dir = tmp_path / "course"
+    shutil.copytree(graded.untouched, course_dir)
+    exercise = EXERCISES[0]
+    broken = course_dir / "submitted" / "broken" / exercise.id
+    broken.mkdir(parents=True)
+    (broken / f"exercise_{exercise.id}.ipynb").write_text('{"cells": [')
+    no_notebook = course_dir / "submitted" / "no-notebook" / exercise.id
+    no_notebook.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / exercise.id / "app.py", no_notebook / "app.py")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["grade", str(course_dir / "submitted"), "--out", str(out), "--exercise", exercise.id,
+         "--nbgrader", str(course_dir)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # rich wraps long lines
+    assert "Autograded 3 nbgrader submissions" in text  # the others are all there
+    assert f"nbgrader did not take broken/{exercise.id}: nbformat.reader.NotJSONError" in text
+    assert f"nbgrader did not take no-notebook/{exercise.id}: No notebooks were matched" in text
+    assert "=== broken/" in (out / "nbgrader.log").read_text()
+    book = Gradebook(out / FILE_NAME)
+    try:
+        mine = {(g.learner, g.task): (g.points, g.message) for g in book.grades()}
+    finally:
+        book.close()
+    task = exercise.tasks[0].id
+    assert mine["broken", task][1].startswith(
+        f"exercise_{exercise.id}.ipynb is not a notebook Jupyter can open"
+    )
+    assert mine["no-notebook", task][0] == exercise.tasks[0].points  # graded from its app.py

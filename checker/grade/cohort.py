@@ -25,6 +25,7 @@ from checker.nbgrader_export import CONFIG_NAME
 from checker.results import Outcome
 
 MAX_BATCH = 20
+NBGRADER_LOG = "nbgrader.log"  # nbgrader's own log of the submissions it did not take
 
 
 class GradeError(Exception):
@@ -132,6 +133,7 @@ def grade(
             nbgrader,
             out / FILE_NAME,
             pairs,
+            out / NBGRADER_LOG,
             show_hidden=options.show_hidden,
             on_done=lambda done: on_nbgrader(done, len(pairs)),
         )

@@ -15,6 +15,7 @@ The learner's code never runs in nbgrader's process: the notebook is not execute
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -148,13 +149,15 @@ def write(
     course: Course,
     results: Path,
     todo: Sequence[tuple[str, str]],
+    log: Path,
     *,
     show_hidden: bool,
     on_done: Callable[[int], None] = lambda done: None,
 ) -> Written:
     """Autograde each (learner, assignment) in ``todo`` from ``results``, the gradebook
-    ``workbook grade`` just wrote."""
+    ``workbook grade`` just wrote. nbgrader's log of each submission it refused goes to ``log``."""
     written = Written()
+    log.unlink(missing_ok=True)
     book = Results(results)
     try:
         grades = _by_submission(book.grades())
@@ -186,7 +189,9 @@ def write(
         if outcome["success"]:
             written.submissions += 1
         else:
-            written.failures.append((learner, name, _last_error(outcome)))
+            written.failures.append((learner, name, _why(outcome)))
+            with log.open("a", encoding="utf-8") as file:
+                file.write(f"=== {learner}/{name}\n{outcome.get('log', '')}\n")
         on_done(done)
     return written
 
@@ -198,14 +203,20 @@ def _by_submission(grades: Sequence[TaskGrade]) -> dict[tuple[str, str], list[Ta
     return found
 
 
-def _last_error(outcome: dict[str, Any]) -> str:
-    lines = [
-        line for line in str(outcome.get("log", "")).splitlines() if line.startswith("[ERROR]")
-    ]
-    if lines:
-        return lines[-1].removeprefix("[ERROR]").strip()
+def _why(outcome: dict[str, Any]) -> str:
+    """One line out of nbgrader's log for why it failed: the exception, else its first error."""
+    lines = str(outcome.get("log", "")).splitlines()
+    raised = [line.strip() for line in lines if _EXCEPTION.match(line)]
+    if raised:
+        return raised[-1]
+    errors = [line.removeprefix("[ERROR]").strip() for line in lines if line.startswith("[ERROR]")]
+    if errors:
+        return errors[0]
     error = str(outcome.get("error") or "").strip().splitlines()
     return error[-1] if error else "nbgrader's autograde failed"
+
+
+_EXCEPTION = re.compile(r"^\s*[\w.]+(Error|Exception): ")
 
 
 def _output(grade: TaskGrade, *, show_hidden: bool) -> dict[str, Any]:
