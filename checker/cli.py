@@ -380,9 +380,10 @@ def grade(
         console.print(f"  {out / name}")
     if tally.nbgrader is not None and nbgrader_course is not None:
         written = tally.nbgrader
+        plural = "" if written.submissions == 1 else "s"
         console.print(
-            f"Autograded {written.submissions} nbgrader submissions into {nbgrader_course}; "
-            "open the formgrader or run `nbgrader export` there."
+            f"Autograded {written.submissions} nbgrader submission{plural} into "
+            f"{nbgrader_course}; open the formgrader or run `nbgrader export` there."
         )
         if tally.nbgrader_skipped:
             console.print(

@@ -256,7 +256,22 @@ def test_workbook_grade_into_nbgrader_gives_autogrades_scores(graded: Graded, tm
     assert_scores(course_dir, graded.expected)
     nbgrader(course_dir, "export")
     assert export_rows(course_dir) == export_rows(graded.course_dir)  # scores and timestamps
-    # The formgrader opens the autograded notebooks: each test cell shows its task's result.
+    # The formgrader lists every submission as autograded, with its score...
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    config = Config({"CourseDirectory": {"root": str(course_dir)}})
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    for exercise in EXERCISES:
+        listed = {row["student"]: row["score"] for row in api.get_submissions(exercise.id)}
+        assert api.get_autograded_students(exercise.id) == set(listed)
+        assert listed == {
+            student: sum(earned.values())
+            for (assignment, student), earned in graded.expected.items()
+            if assignment == exercise.id
+        }
+    # ...and opens the autograded notebooks, where each test cell shows its task's result.
     exercise = EXERCISES[0]
     cells = notebook_of(course_dir, exercise, "autograded/starter").cells
     first = next(cell for cell in cells if cell.metadata["nbgrader"].get("grade"))

@@ -82,6 +82,10 @@ def grade(
     ``options.nbgrader``, into that nbgrader course)."""
     root = root or course.find_root()
     exercises = _exercises(root, options.exercises)
+    nbgrader = _nbgrader_course(options.nbgrader, exercises, submissions)
+    if nbgrader is not None and not options.exercises:
+        # Into nbgrader, "every exercise" means every one it has as an assignment.
+        exercises = [exercise for exercise in exercises if exercise.id in nbgrader.assignments]
     ids = [exercise.id for exercise in exercises]
     try:
         entries = intake.learners(submissions)
@@ -93,7 +97,6 @@ def grade(
             raise GradeError(f"no learner {options.learner!r} in {submissions}")
     if options.hidden is not None and not options.hidden.is_dir():
         raise GradeError(f"--hidden {options.hidden}: no such folder")
-    nbgrader = _nbgrader_course(options.nbgrader, exercises, submissions)
     out.mkdir(parents=True, exist_ok=True)
     book = Gradebook(out / FILE_NAME)
     try:
