@@ -236,9 +236,20 @@ def _test(grade_id: str, source: str, points: int) -> NotebookNode:
     return cell
 
 
-def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[tuple[str, str, bool]]:
+@dataclass(frozen=True)
+class Write:
+    """What one ``%%writefile`` cell writes."""
+
+    name: str  # the learner file
+    text: str
+    append: bool  # %%writefile -a
+    cell: int  # the cell's number in the notebook, from 1
+    first_line: int  # the line of the cell that is the text's first line
+
+
+def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[Write]:
     """What running ``notebook`` top to bottom writes to the files among ``names`` with
-    ``%%writefile``, as IPython itself reads the cells: (file, text, whether it appends), in order.
+    ``%%writefile``, as IPython itself reads the cells, in order.
 
     This is how ``workbook grade`` reads an nbgrader submission: nbgrader's autograde runs the
     notebook, whose ``%%writefile app.py`` cell saves the learner's code before the test cells
@@ -251,7 +262,7 @@ def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[tupl
 
     transformer = TransformerManager()  # type: ignore[no-untyped-call]
     writes = []
-    for cell in notebook.cells:
+    for number, cell in enumerate(notebook.cells, 1):
         if cell.get("cell_type") != "code" or not isinstance(cell.get("source"), str):
             continue
         magic = _cell_magic(transformer.transform_cell(cell.source))
@@ -267,7 +278,9 @@ def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[tupl
             filename = filename[1:-1]
         name = posixpath.normpath(filename)
         if name in names:
-            writes.append((name, body, bool(args.append)))
+            lines = cell.source.splitlines()
+            magic_line = next(i for i, text in enumerate(lines, 1) if text.strip())
+            writes.append(Write(name, body, bool(args.append), number, magic_line + 1))
     return writes
 
 

@@ -6,6 +6,7 @@ import linecache
 import os
 import traceback
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
 
@@ -13,8 +14,36 @@ from checker.failures import Location, Raised
 from checker.sources import Source
 
 
+@dataclass(frozen=True)
+class WrittenBy:
+    """A learner file that a notebook's ``%%writefile`` cells wrote (an nbgrader submission)."""
+
+    notebook: str
+    # (the file's line, the cell it came from, that line's number in the cell), by file line
+    segments: tuple[tuple[int, int, int], ...]
+
+    def place(self, line: int) -> tuple[int, int]:
+        """(cell number, line within the cell) of the file's ``line``."""
+        start, cell, first = max(
+            (s for s in self.segments if s[0] <= line), default=self.segments[0]
+        )
+        return cell, line - start + first
+
+
+_written: dict[str, WrittenBy] = {}  # by file name, as the file is compiled
+
+
+def register_written(path: Path, origin: WrittenBy) -> None:
+    """Point messages about ``path`` at the notebook cells that wrote it."""
+    _written[str(path)] = origin
+
+
 def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when it is below it, else absolute."""
+    """``path`` relative to the working directory when it is below it, else absolute; a file a
+    notebook wrote says so."""
+    origin = _written.get(str(path))
+    if origin is not None:
+        return f"{path.name} (written by {origin.notebook})"
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:  # another drive on Windows
@@ -35,6 +64,10 @@ def register(source: Source) -> None:
 def location(filename: str, line: int) -> Location:
     """A place in a learner file, in cells for code that came from a notebook."""
     text = linecache.getline(filename, line)
+    origin = _written.get(filename)
+    if origin is not None:
+        number, line_in_cell = origin.place(line)
+        return Location(origin.notebook, line_in_cell, text, number)
     shown = display_path(Path(filename))
     notebook = _notebooks.get(filename)
     if notebook is None:

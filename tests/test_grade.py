@@ -298,3 +298,34 @@ def test_learners_cannot_see_an_nbgrader_course_around_the_submissions(tmp_path:
     assert cohort._private(ROOT, ROOT / "tests", ROOT, None, None) == tuple(
         (ROOT / name).resolve() for name in ("tests", "solutions", ".git")
     )
+
+
+def test_messages_point_at_the_nbgrader_cells_that_wrote_the_app(tmp_path: Path) -> None:
+    """An nbgrader learner never saw an app.py: a failure names the notebook's cell and line."""
+    import nbformat
+
+    solution = (ROOT / "solutions" / "01" / "app.py").read_text()
+    top, views = solution.split('@app.route("/about")')
+    broken_about = '@app.route("/about")\ndef about():\n    return 1 / 0\n\n\n'
+    rest = views.split('@app.route("/api/status")')[1]
+    cells = [
+        nbformat.v4.new_markdown_cell("## Exercise 01"),
+        nbformat.v4.new_code_cell("\n%%writefile app.py\n" + top),  # a blank line first
+        nbformat.v4.new_code_cell("print('a cell between')"),
+        nbformat.v4.new_code_cell(
+            "%%writefile -a app.py\n" + broken_about + '@app.route("/api/status")' + rest
+        ),
+    ]
+    folder = tmp_path / "submitted" / "ada" / "01"
+    folder.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "exercise_01.ipynb")
+    out = tmp_path / "out"
+    cohort.grade(tmp_path / "submitted", out, Options(exercises=("01",), workers=1), root=ROOT)
+    found = {
+        task: (outcome, points, message)
+        for (_, task), (outcome, points, message) in rows(out).items()
+    }
+    assert found["hello"][:2] == ("passed", 1)
+    outcome, points, message = found["about"]
+    assert (outcome, points) == ("error", 0)
+    assert "exercise_01.ipynb, cell 4, line 4: `return 1 / 0`" in message, message

@@ -148,3 +148,19 @@ def test_a_linked_nbgrader_notebook_is_refused(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "exercise_03.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
     assert "symbolic link" in take(tmp_path / "ada").problem
+
+
+def test_nbgrader_files_remember_the_cells_that_wrote_them(tmp_path: Path) -> None:
+    entry = nbgrader_submission(
+        tmp_path, "%%writefile app.py\nx = 1\ny = 2", "%%writefile -a app.py\nz = 3"
+    )
+    origin = take(entry).origins["app.py"]
+    assert origin.notebook == "exercise_03.ipynb"
+    # cells are counted from 1 and the markdown brief is cell 1; line 1 of a cell is the magic
+    assert [origin.place(line) for line in (1, 2, 3)] == [(2, 2), (2, 3), (3, 2)]
+
+
+def test_lines_from_a_submitted_file_are_not_put_in_cells(tmp_path: Path) -> None:
+    entry = nbgrader_submission(tmp_path, "%%writefile -a app.py\nz = 3", app=APP)
+    found = take(entry)
+    assert found.files == {"app.py": APP + b"z = 3\n"} and found.origins == {}

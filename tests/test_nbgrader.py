@@ -240,11 +240,19 @@ def test_workbook_grade_reads_nbgraders_submitted_folder(graded: Graded, tmp_pat
     book = Gradebook(tmp_path / FILE_NAME)
     try:
         found: dict[tuple[str, str], dict[str, int]] = {}
+        messages = {}
         for grade in book.grades():
             found.setdefault((grade.exercise, grade.learner), {})[grade.task] = grade.points
+            messages[grade.exercise, grade.learner, grade.task] = grade.message
     finally:
         book.close()
     assert found == graded.expected
+    # The released stub was never changed: the message points at the notebook's cell.
+    exercise = EXERCISES[0]
+    assert (
+        f"importing app.py (written by exercise_{exercise.id}.ipynb) raised NotImplementedError "
+        f"(exercise_{exercise.id}.ipynb, cell 3, line 3: `raise NotImplementedError()`)"
+    ) in messages[exercise.id, "starter", exercise.tasks[0].id]
 
 
 def test_workbook_grade_into_nbgrader_gives_autogrades_scores(graded: Graded, tmp_path: Path):

@@ -12,6 +12,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from checker import learner as learners
+from checker import tracing
 from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
 from checker.grade import isolation
 from checker.results import Outcome
@@ -39,6 +40,8 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
     os.chdir(spec.workspace)
     isolation.confine_child(spec.limits, uid=spec.uid)
     exercise = for_child(spec)
+    for name, origin in spec.origins.items():
+        tracing.register_written((exercise.directory / name).resolve(), origin)
     try:
         loaded = learners.load(exercise, exercise.directory, spec.timeout, alarm=True)
     except LearnerUnavailable as problem:

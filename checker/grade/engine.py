@@ -266,7 +266,12 @@ class _GradingSession:
             for path in [workspace, *workspace.rglob("*")]:
                 os.chown(path, self.uid, self.uid)
         spec = ChildSpec(
-            exercise, workspace, self.settings.limits, self.settings.check_timeout, self.uid
+            exercise,
+            workspace,
+            self.settings.limits,
+            self.settings.check_timeout,
+            self.uid,
+            files.origins,
         )
         target = SandboxedLearner(self.server, spec)
         try:

@@ -21,6 +21,7 @@ import nbformat
 
 from checker.manifest import Exercise
 from checker.nbgrader_export import notebook_name, writefile_cells
+from checker.tracing import WrittenBy
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 MAX_ZIP_FILES = 5000
@@ -36,6 +37,8 @@ class LearnerFiles:
     exercise_id: str
     files: dict[str, bytes] = field(default_factory=dict, compare=False)
     problem: str = ""  # why the submission is missing or unusable
+    # files written by an nbgrader notebook's cells, so messages can point at those cells
+    origins: dict[str, WrittenBy] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,15 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
     )
     if isinstance(nbgrader, str):
         return LearnerFiles(exercise.id, problem=nbgrader)
+    origins: dict[str, WrittenBy] = {}
     if nbgrader is not None:
-        problem = _run_writefile_cells(nbgrader, notebook_name(exercise), exercise, files)
+        problem = _run_writefile_cells(nbgrader, notebook_name(exercise), exercise, files, origins)
         if problem:
             return LearnerFiles(exercise.id, problem=problem)
     if not files:
         shown = f"exercises/{exercise.id}/{exercise.app_file}"
         return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
-    return LearnerFiles(exercise.id, files)
+    return LearnerFiles(exercise.id, files, origins=origins)
 
 
 def _regular(path: Path, shown: str, limit: int) -> bytes | str | None:
@@ -120,10 +124,15 @@ def _regular(path: Path, shown: str, limit: int) -> bytes | str | None:
 
 
 def _run_writefile_cells(
-    data: bytes, shown: str, exercise: Exercise, files: dict[str, bytes]
+    data: bytes,
+    shown: str,
+    exercise: Exercise,
+    files: dict[str, bytes],
+    origins: dict[str, WrittenBy],
 ) -> str:
-    """Update ``files`` with what the nbgrader notebook's ``%%writefile`` cells write; return why
-    the notebook cannot be read, or ""."""
+    """Update ``files`` with what the nbgrader notebook's ``%%writefile`` cells write, and
+    ``origins`` with the cells each line came from; return why the notebook cannot be read, or
+    ""."""
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
     except Exception as error:
@@ -132,11 +141,20 @@ def _run_writefile_cells(
             f"{shown} is not a notebook Jupyter can open ({reason}); "
             "nbgrader's autograde cannot run it either"
         )
-    for name, text, append in writefile_cells(notebook, exercise.files):
-        body = text.encode("utf-8")
-        files[name] = files.get(name, b"") + body if append else body
-        if len(files[name]) > MAX_FILE_BYTES:
-            return f"{shown} writes more to {name} than a learner file may hold"
+    segments: dict[str, list[tuple[int, int, int]]] = {}
+    for write in writefile_cells(notebook, exercise.files):
+        body = write.text.encode("utf-8")
+        before = files.get(write.name, b"") if write.append else b""
+        if before and write.name not in segments:
+            segments[write.name] = [(1, 0, 1)]  # lines of the submitted file itself
+        where = (before.count(b"\n") + 1, write.cell, write.first_line)
+        segments[write.name] = [*segments.get(write.name, []), where] if before else [where]
+        files[write.name] = before + body
+        if len(files[write.name]) > MAX_FILE_BYTES:
+            return f"{shown} writes more to {write.name} than a learner file may hold"
+    for name, found in segments.items():
+        if all(cell for _, cell, _ in found):  # every line from a cell: point at the cells
+            origins[name] = WrittenBy(shown, tuple(found))
     return ""
 
 

@@ -17,12 +17,13 @@ import socket
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from checker.grade import isolation
 from checker.manifest import Exercise
+from checker.tracing import WrittenBy
 
 PRELOAD = (
     "flask",
@@ -44,6 +45,7 @@ class ChildSpec:
     limits: isolation.Limits
     timeout: float
     uid: int | None
+    origins: dict[str, WrittenBy] = field(default_factory=dict)  # files notebook cells wrote
 
     @property
     def run_dir(self) -> Path:
