@@ -165,35 +165,52 @@ def write(
         book.close()
     for done, (learner, name) in enumerate(todo, 1):
         found = grades.get((learner, name))
-        if not found:
-            written.failures.append((learner, name, "workbook grade has no result for it"))
-            continue
-        outputs = {grade.task: _output(grade, show_hidden=show_hidden) for grade in found}
-        config = Config(course.config)
-        config.merge(
-            Config(
-                {
-                    "CourseDirectory": {"assignment_id": name, "student_id": learner},
-                    "Autograde": {"autograde_preprocessors": PREPROCESSORS},
-                    "WorkbookResults": {"outputs": outputs},
-                }
-            )
-        )
-        app = Autograde(coursedir=CourseDirectory(config=config), config=config)
-        app.force = True
-        app.create_student = True
-        with warnings.catch_warnings():
-            # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours
-            warnings.simplefilter("ignore", SAWarning)
-            outcome = capture_log(app)
-        if outcome["success"]:
-            written.submissions += 1
+        if found:
+            why = _autograde(course, learner, name, found, log, show_hidden=show_hidden)
         else:
-            written.failures.append((learner, name, _why(outcome)))
-            with log.open("a", encoding="utf-8") as file:
-                file.write(f"=== {learner}/{name}\n{outcome.get('log', '')}\n")
+            why = "workbook grade has no result for it"
+        if why:
+            written.failures.append((learner, name, why))
+        else:
+            written.submissions += 1
         on_done(done)
     return written
+
+
+def _autograde(
+    course: Course,
+    learner: str,
+    name: str,
+    grades: Sequence[TaskGrade],
+    log: Path,
+    *,
+    show_hidden: bool,
+) -> str:
+    """Run nbgrader's autograde on one submission with ``grades`` as its test cells' outputs;
+    return why nbgrader refused it, or ""."""
+    outputs = {grade.task: _output(grade, show_hidden=show_hidden) for grade in grades}
+    config = Config(course.config)
+    config.merge(
+        Config(
+            {
+                "CourseDirectory": {"assignment_id": name, "student_id": learner},
+                "Autograde": {"autograde_preprocessors": PREPROCESSORS},
+                "WorkbookResults": {"outputs": outputs},
+            }
+        )
+    )
+    app = Autograde(coursedir=CourseDirectory(config=config), config=config)
+    app.force = True
+    app.create_student = True
+    with warnings.catch_warnings():
+        # nbgrader's gradebook code trips SQLAlchemy's autoflush warnings; they are not ours
+        warnings.simplefilter("ignore", SAWarning)
+        outcome = capture_log(app)
+    if outcome["success"]:
+        return ""
+    with log.open("a", encoding="utf-8") as file:
+        file.write(f"=== {learner}/{name}\n{outcome.get('log', '')}\n")
+    return _why(outcome)
 
 
 def _by_submission(grades: Sequence[TaskGrade]) -> dict[tuple[str, str], list[TaskGrade]]:
