@@ -99,6 +99,12 @@ def export(root: Path, course_dir: Path) -> tuple[list[Assignment], bool]:
 
 def build_notebook(root: Path, exercise: Exercise) -> NotebookNode:
     """Read the brief, the starter and the solution of ``exercise`` and build its notebook."""
+    if exercise.graded == "notebook":
+        raise ExportError(
+            f'exercise {exercise.id} is always graded from its notebook (graded = "notebook"), '
+            "but an nbgrader assignment saves the learner's code as app.py; set graded = "
+            '"choice" in its manifest to export it'
+        )
     starters: dict[str, str] = {}
     solutions: dict[str, str] = {}
     for name in exercise.files:

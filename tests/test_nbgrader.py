@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -19,7 +19,13 @@ from checker.cli import main
 from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.manifest import Exercise
 from checker.nbgrader import CheckerUnavailable, TaskFailed, check_task
-from checker.nbgrader_export import BEGIN_SOLUTION, CONFIG_NAME, END_SOLUTION
+from checker.nbgrader_export import (
+    BEGIN_SOLUTION,
+    CONFIG_NAME,
+    END_SOLUTION,
+    ExportError,
+    build_notebook,
+)
 from tests.conftest import ROOT, SOLUTION
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
@@ -63,6 +69,14 @@ def test_export_keeps_an_existing_config(tmp_path: Path):
     (tmp_path / CONFIG_NAME).write_text("c = get_config()\n")
     assert "kept as it was" in export(tmp_path)
     assert (tmp_path / CONFIG_NAME).read_text() == "c = get_config()\n"
+
+
+def test_export_refuses_an_exercise_graded_only_from_its_notebook():
+    exercise = next(e for e in EXERCISES if e.notebook)
+    with pytest.raises(
+        ExportError, match=f"exercise {exercise.id} is always graded from its notebook"
+    ):
+        build_notebook(ROOT, replace(exercise, graded="notebook"))
 
 
 def test_check_task_reads_the_files_again_when_they_change(course: Path):
