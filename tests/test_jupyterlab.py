@@ -32,29 +32,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from checker import manifest
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, needs_chromium
 
-ROOT = Path(__file__).resolve().parent.parent
 LESSON = "lessons/01_hello_flask.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",  # the tests may run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium's own background connections are refused on a closed network.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EXERCISE = manifest.load(ROOT / "exercises" / "01")
 STARTER_SCORE = f"score: 0/{EXERCISE.points} points"  # the starter fails every task
 SOLVED_SCORE = f"score: {EXERCISE.points}/{EXERCISE.points} points"
 KERNEL_IDLE = re.compile(r"\(ipykernel\) \| Idle")  # the status bar: "Python 3 (ipykernel) | Idle"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
 
 
 @dataclass
@@ -238,7 +224,7 @@ def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright. ``playwright install`` is never run."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS, timeout=60_000
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS, timeout=60_000
         )
         try:
             yield chromium
