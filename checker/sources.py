@@ -20,13 +20,24 @@ from checker.results import Outcome
 METADATA_KEY = "workbook"  # notebook metadata: {"workbook": {"graded": true}}
 
 
+# Where a run of lines came from: (its first line in the text, its cell's number, and that
+# line's number within the cell).
+Segment = tuple[int, int, int]
+
+
+def place_in_cells(segments: tuple[Segment, ...], line: int) -> tuple[int, int]:
+    """(cell number, line within the cell) of the text's ``line``."""
+    start, cell, first = max((s for s in segments if s[0] <= line), default=segments[0])
+    return cell, line - start + first
+
+
 @dataclass(frozen=True)
 class Source:
     """The app module's code, and where each line came from."""
 
     path: Path  # app.py, or exercise.ipynb
     text: str
-    cells: tuple[tuple[int, int], ...] = ()  # notebook: (first line in text, cell number)
+    cells: tuple[Segment, ...] = ()  # for a notebook
 
     @property
     def is_notebook(self) -> bool:
@@ -36,8 +47,7 @@ class Source:
         """(cell number, line within the cell) for a notebook; (None, line) for a file."""
         if not self.cells:
             return None, line
-        start, number = max((c for c in self.cells if c[0] <= line), default=self.cells[0])
-        return number, line - start + 1
+        return place_in_cells(self.cells, line)
 
 
 def notebook_is_graded(exercise: Exercise, files: Mapping[str, bytes]) -> bool:
@@ -89,11 +99,11 @@ def _from_notebook(name: str, files: Mapping[str, bytes], folder: Path, shown: s
             f"{str(error).splitlines()[0] if str(error) else ''}). Restore it from the starter.",
         ) from None
     lines: list[str] = []
-    cells: list[tuple[int, int]] = []
+    cells: list[Segment] = []
     for number, cell in enumerate(notebook.cells, 1):
         if cell.cell_type != "code" or cell.source.lstrip().startswith("%%"):
             continue
-        cells.append((len(lines) + 1, number))
+        cells.append((len(lines) + 1, number, 1))
         for line in cell.source.splitlines() or [""]:
             # IPython's own syntax (%magic, !shell) is not Python; it keeps its line, blank.
             lines.append("" if line.lstrip().startswith(("%", "!")) else line)

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from checker.failures import Location, Raised
-from checker.sources import Source
+from checker.sources import Segment, Source, place_in_cells
 
 
 @dataclass(frozen=True)
@@ -19,15 +19,11 @@ class WrittenBy:
     """A learner file that a notebook's ``%%writefile`` cells wrote (an nbgrader submission)."""
 
     notebook: str
-    # (the file's line, the cell it came from, that line's number in the cell), by file line
-    segments: tuple[tuple[int, int, int], ...]
+    segments: tuple[Segment, ...]  # the cells the file's lines came from
 
     def place(self, line: int) -> tuple[int, int]:
         """(cell number, line within the cell) of the file's ``line``."""
-        start, cell, first = max(
-            (s for s in self.segments if s[0] <= line), default=self.segments[0]
-        )
-        return cell, line - start + first
+        return place_in_cells(self.segments, line)
 
 
 _written: dict[str, WrittenBy] = {}  # by file name, as the file is compiled

@@ -21,6 +21,7 @@ import nbformat
 
 from checker.manifest import Exercise
 from checker.nbgrader_export import notebook_name, writefile_cells
+from checker.sources import Segment
 from checker.tracing import WrittenBy
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
@@ -141,7 +142,7 @@ def _run_writefile_cells(
             f"{shown} is not a notebook Jupyter can open ({reason}); "
             "nbgrader's autograde cannot run it either"
         )
-    segments: dict[str, list[tuple[int, int, int]]] = {}
+    segments: dict[str, list[Segment]] = {}
     for write in writefile_cells(notebook, exercise.files):
         body = write.text.encode("utf-8")
         before = files.get(write.name, b"") if write.append else b""
