@@ -38,18 +38,39 @@ class TaskFailed(AssertionError):
 
     def __init__(self, result: TaskResult, problem: str = "") -> None:
         self.result = result
-        _, failed = marks("utf-8")
         task = result.task
-        lines = [
-            f"{failed} {task.id}: {task.title}, 0/{task.points} points ({result.outcome.value})"
-        ]
-        if problem and problem != result.message:
-            lines.append(f"Your code could not be checked: {problem}")
-        if result.message:
-            lines.append(result.message)
-        if task.hints:
-            lines.append(f"Hint: {task.hints[0]}")
-        super().__init__("\n".join(lines))
+        super().__init__(
+            failed_text(
+                task.id,
+                task.title,
+                task.points,
+                result.outcome.value,
+                result.message,
+                task.hints[0] if task.hints else "",
+                problem,
+            )
+        )
+
+
+def passed_line(task: str, title: str, points: int) -> str:
+    """What a test cell prints when its task passes."""
+    passed, _ = marks("utf-8")
+    return f"{passed} {task}: {title}, {points}/{points} points"
+
+
+def failed_text(
+    task: str, title: str, points: int, outcome: str, message: str, hint: str, problem: str = ""
+) -> str:
+    """What a test cell shows when its task does not pass: the outcome, why, and a hint."""
+    _, failed = marks("utf-8")
+    lines = [f"{failed} {task}: {title}, 0/{points} points ({outcome})"]
+    if problem and problem != message:
+        lines.append(f"Your code could not be checked: {problem}")
+    if message:
+        lines.append(message)
+    if hint:
+        lines.append(f"Hint: {hint}")
+    return "\n".join(lines)
 
 
 def check_task(exercise: str, task: str, *, folder: Path | None = None) -> None:
@@ -67,10 +88,7 @@ def check_task(exercise: str, task: str, *, folder: Path | None = None) -> None:
     task_result = next(done for done in result.tasks if done.task.id == task)
     if not task_result.passed:
         raise TaskFailed(task_result, result.problem)
-    passed, _ = marks("utf-8")
-    print(
-        f"{passed} {task}: {task_result.task.title}, {task_result.points}/{task_result.points} points"
-    )
+    print(passed_line(task, task_result.task.title, task_result.points))
 
 
 def exercise_result(exercise: Exercise, folder: Path) -> ExerciseResult:

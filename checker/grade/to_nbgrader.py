@@ -45,8 +45,8 @@ from checker.grade.gradebook import Gradebook as Results
 from checker.grade.model import TaskGrade
 from checker.grade.outputs import shown_message
 from checker.manifest import Exercise
+from checker.nbgrader import failed_text, passed_line
 from checker.nbgrader_export import CONFIG_NAME, assignment_name, notebook_name
-from checker.report import marks
 from checker.results import Outcome
 
 
@@ -58,10 +58,8 @@ class NbgraderError(Exception):
 class Course:
     """An nbgrader course folder, with nbgrader's own settings for it."""
 
-    root: Path
-    config: Any  # traitlets Config
+    config: Any  # traitlets Config, with the course folder as CourseDirectory.root
     assignments: tuple[str, ...]  # the graded exercises that are assignments in its gradebook
-    db_url: str
     submitted: Path  # nbgrader's submitted folder
 
 
@@ -126,7 +124,7 @@ def open_course(root: Path, exercises: Sequence[Exercise]) -> Course:
             f"run `workbook nbgrader export {root}` and `nbgrader generate_assignment` first"
         )
     submitted = (root / str(coursedir.submitted_directory)).resolve()
-    return Course(root, config, tuple(assignments), db_url, submitted)
+    return Course(config, tuple(assignments), submitted)
 
 
 def _points(cells: dict[str, float]) -> str:
@@ -239,24 +237,17 @@ _EXCEPTION = re.compile(r"^\s*[\w.]+(Error|Exception): ")
 def _output(grade: TaskGrade, *, show_hidden: bool) -> dict[str, Any]:
     """The output ``check_task`` gives the test cell of ``grade``'s task: nbgrader scores an
     error output 0 and any other output full points, as our tasks are scored."""
-    passed, failed = marks("utf-8")
     if grade.outcome is Outcome.PASSED:
-        return {
-            "output_type": "stream",
-            "name": "stdout",
-            "text": f"{passed} {grade.task}: {grade.task_title}, "
-            f"{grade.points}/{grade.max_points} points\n",
-        }
-    lines = [
-        f"{failed} {grade.task}: {grade.task_title}, 0/{grade.max_points} points "
-        f"({grade.outcome.value})"
-    ]
-    message = shown_message(grade, show_hidden=show_hidden)
-    if message:
-        lines.append(message)
-    if grade.hint:
-        lines.append(f"Hint: {grade.hint}")
-    text = "\n".join(lines)
+        text = passed_line(grade.task, grade.task_title, grade.max_points)
+        return {"output_type": "stream", "name": "stdout", "text": f"{text}\n"}
+    text = failed_text(
+        grade.task,
+        grade.task_title,
+        grade.max_points,
+        grade.outcome.value,
+        shown_message(grade, show_hidden=show_hidden),
+        grade.hint,
+    )
     return {"output_type": "error", "ename": "TaskFailed", "evalue": text, "traceback": [text]}
 
 
