@@ -67,43 +67,41 @@ class Raised:
         return f"{text} ({self.location.show()})" if self.location else text
 
 
-class LearnerError(CheckFailure):
-    """The learner's code raised an exception."""
-
-    outcome = Outcome.ERROR
-
-    def __init__(self, doing: str, raised: Raised) -> None:
-        self.doing = doing
-        self.raised = raised
-        super().__init__(self.show())
-
-    def show(self) -> str:
-        return f"{self.doing} raised {self.raised.summary}"
-
-
-class LearnerTimeout(CheckFailure):
-    """The learner's code did not finish in time."""
-
-    outcome = Outcome.TIMEOUT
-
-    def __init__(self, doing: str, seconds: float, location: Location | None, cause: str) -> None:
-        self.doing = doing
-        self.seconds = seconds
-        self.location = location
-        self.cause = cause
-        super().__init__(self.show())
-
-    def show(self) -> str:
-        text = f"{self.doing} did not finish within {self.seconds:g} s"
-        if self.location:
-            text += f"; it was still running {self.location.show()}"
-        return f"{text}\n{self.cause}"
-
-
-class LearnerUnavailable(CheckFailure):
-    """The learner's code could not be loaded, so checks that need it cannot run."""
+class LearnerFailure(CheckFailure):
+    """Something went wrong in the learner's code; ``checker.happened.judge`` said what."""
 
     def __init__(self, outcome: Outcome, message: str) -> None:
         self.outcome = outcome
         self.message = message
         super().__init__(message)
+
+    def show(self) -> str:
+        return self.message
+
+
+class LearnerError(LearnerFailure):
+    """The learner's code raised an exception."""
+
+    def __init__(self, doing: str, raised: Raised) -> None:
+        from checker.happened import judge
+
+        self.doing = doing
+        self.raised = raised
+        super().__init__(*judge(doing, raised))
+
+
+class LearnerTimeout(LearnerFailure):
+    """The learner's code did not finish in time."""
+
+    def __init__(self, doing: str, seconds: float, location: Location | None, cause: str) -> None:
+        from checker.happened import TimedOut, judge
+
+        self.doing = doing
+        self.seconds = seconds
+        self.location = location
+        self.cause = cause
+        super().__init__(*judge(doing, TimedOut(seconds, location, cause)))
+
+
+class LearnerUnavailable(LearnerFailure):
+    """The learner's code could not be loaded, so checks that need it cannot run."""

@@ -28,9 +28,9 @@ from typing import Any
 from flask import Flask, got_request_exception, message_flashed, template_rendered
 from werkzeug.datastructures import Headers
 
-from checker import deadline, sources, tracing
+from checker import deadline, happened, sources, tracing
 from checker.client import CliResult, LogEntry, Rendered, Response, describe
-from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
+from checker.failures import LearnerError, LearnerFailure, LearnerTimeout, LearnerUnavailable
 from checker.manifest import Exercise
 from checker.results import Outcome
 from checker.tracing import display_path, raised
@@ -128,11 +128,17 @@ class Learner:
         return handle
 
     def _call(self, function: Callable[[], Any], doing: str) -> Any:
+        """Run learner code; an exit, an interrupt or running out of memory is judged here, the
+        same in every mode."""
         self.namespace.enter()
-        with _inside(self.run_dir):
-            return deadline.call(
-                function, seconds=self.timeout, doing=doing, learner_files=self.learner_files
-            )
+        try:
+            with _inside(self.run_dir):
+                return deadline.call(
+                    function, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+                )
+        except (SystemExit, MemoryError, KeyboardInterrupt, GeneratorExit) as error:
+            event = happened.caught(error, self.learner_files)
+            raise LearnerFailure(*happened.judge(doing, event)) from None
 
     def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
         doing = describe(method, path, options)
@@ -374,7 +380,7 @@ def _import(
     namespace = Namespace(run_dir)
     namespace.enter()
     loading = _Loading(run_dir, learner_files, timeout)
-    shown = display_path(code_source.path)
+    shown = display_path(run_dir / exercise.app_file)  # as registered above
     try:
         module = loading.run(
             lambda: importlib.import_module(exercise.app_module), f"importing {shown}"
@@ -488,20 +494,14 @@ class _Loading:
                     action, seconds=self.timeout, doing=doing, learner_files=self.learner_files
                 )
         except LearnerTimeout as timeout:
-            raise LearnerUnavailable(Outcome.TIMEOUT, timeout.show()) from None
-        except SystemExit as error:
-            code = "" if error.code is None else repr(error.code)
-            raise LearnerUnavailable(
-                Outcome.CRASHED,
-                f"{doing} called exit({code}), which would stop the program: remove the call.",
-            ) from None
+            raise LearnerUnavailable(timeout.outcome, timeout.show()) from None
         except SyntaxError as error:  # in a sibling module the app imports
             raise LearnerUnavailable(Outcome.ERROR, syntax_message(error)) from None
-        except MemoryError:
+        except deadline.Abandoned:
             raise
-        except Exception as error:
-            found = raised(error, self.learner_files)
-            raise LearnerUnavailable(Outcome.ERROR, f"{doing} raised {found.summary}") from None
+        except BaseException as error:
+            event = happened.caught(error, self.learner_files)
+            raise LearnerUnavailable(*happened.judge(doing, event)) from None
         finally:
             if previous is None:
                 os.environ.pop(_RUN_FROM_CLI, None)

@@ -114,7 +114,9 @@ _Fingerprint = tuple[tuple[str, bytes | int | None], ...]
 def _fingerprint(exercise: Exercise, folder: Path) -> _Fingerprint:
     """What the result depends on: the learner's files and any notebook beside them, byte for
     byte, and the versions of the exercise's checks and manifest."""
-    names = sorted({*exercise.files, *(path.name for path in folder.glob("*.ipynb"))})
+    names = sorted(
+        {*exercise.required, *exercise.owned_in(folder), *(p.name for p in folder.glob("*.ipynb"))}
+    )
     learner = tuple((name, _read(folder / name)) for name in names)
     checks = tuple(
         (str(path), path.stat().st_mtime_ns)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,23 +105,20 @@ def build_notebook(root: Path, exercise: Exercise) -> NotebookNode:
             "but an nbgrader assignment saves the learner's code as app.py; set graded = "
             '"choice" in its manifest to export it'
         )
-    starters: dict[str, str] = {}
-    solutions: dict[str, str] = {}
-    for name in exercise.files:
-        if "/" in name or not name.endswith(".py"):
+    solution_folder = root / "solutions" / exercise.id
+    for name in exercise.required:
+        if not (solution_folder / name).is_file():
             raise ExportError(
-                f"exercise {exercise.id}: learner file {name!r} cannot be exported; the nbgrader "
-                "export writes each learner file from a notebook cell, so it supports Python "
-                "files in the exercise folder only"
+                f"exercise {exercise.id}: {solution_folder / name} is missing; the export takes "
+                "the solution cells from solutions/NN"
             )
-        solution = root / "solutions" / exercise.id / name
-        if not solution.is_file():
-            raise ExportError(
-                f"exercise {exercise.id}: {solution} is missing; the export takes the solution "
-                "cells from solutions/NN"
-            )
-        solutions[name] = solution.read_text(encoding="utf-8")
-        starters[name] = (exercise.directory / name).read_text(encoding="utf-8")
+    names = [n for n in exercise.owned_in(solution_folder) if n != exercise.notebook]
+    starters = {
+        name: (exercise.directory / name).read_text(encoding="utf-8")
+        for name in exercise.owned_in(exercise.directory)
+        if name != exercise.notebook
+    }
+    solutions = {name: (solution_folder / name).read_text(encoding="utf-8") for name in names}
     return notebook(exercise, lesson_brief(root, exercise), starters, solutions)
 
 
@@ -159,8 +156,17 @@ def notebook(
         _markdown("brief", brief or manifest_brief(exercise)),
         _markdown("working-here", _working_here(exercise, starters)),
     ]
-    for name in exercise.files:
-        cells.append(_solution(f"file-{name.replace('.', '-')}", name, solutions[name]))
+    folders = sorted({posixpath.dirname(name) for name in solutions} - {""})
+    if folders:  # %%writefile makes no folders: this cell does, before the files are written
+        made = ", ".join(repr(folder) for folder in folders)
+        cells.append(
+            _locked(
+                "folders",
+                f"import os\n\nfor folder in [{made}]:\n    os.makedirs(folder, exist_ok=True)",
+            )
+        )
+    for name in solutions:
+        cells.append(_solution(file_cell_id(name), name, solutions[name]))
     for task in exercise.tasks:
         source = (
             "from checker.nbgrader import check_task\n\n"
@@ -183,15 +189,22 @@ def notebook(
     return notebook
 
 
+def file_cell_id(name: str) -> str:
+    """The nbgrader cell id of the cell that writes learner file ``name``."""
+    return "file-" + re.sub(r"[^A-Za-z0-9_]", "-", name)
+
+
 def _working_here(exercise: Exercise, starters: dict[str, str]) -> str:
-    files = ", ".join(f"`{name}`" for name in exercise.files)
+    files = ", ".join(f"`{name}`" for name in starters)
     starter = "\n\n".join(
-        f"`{name}`:\n\n```python\n{text.rstrip()}\n```" for name, text in starters.items()
+        f"`{name}`:\n\n```{_language(name)}\n{text.rstrip()}\n```"
+        for name, text in starters.items()
     )
     return (
         "### Working in this notebook\n\n"
-        f"Here you write {files} in the code cell below instead of in `exercises/{exercise.id}/`. "
-        f"The cell's first line, `%%writefile {exercise.files[0]}`, saves the cell as a file beside "
+        f"Here you write {files} in the code cells below instead of in `exercises/{exercise.id}/`. "
+        "Each cell's first line, such as `%%writefile "
+        f"{next(iter(starters), exercise.app_file)}`, saves the cell as a file beside "
         "this notebook when you run it, so keep that line. Replace `# YOUR CODE HERE` and "
         "`raise NotImplementedError()` with your app; the starter below is a good beginning: each "
         "`# TODO(task-id)` marks a task.\n\n"
@@ -223,10 +236,47 @@ def _markdown(grade_id: str, source: str) -> NotebookNode:
     return cell
 
 
+# nbgrader finds a solution region by the words "BEGIN SOLUTION" anywhere in a line, so each
+# kind of file gets them inside its own comments, where they change nothing the file does.
+_MARKERS = {
+    ".py": (BEGIN_SOLUTION, END_SOLUTION),
+    ".html": ("{# BEGIN SOLUTION #}", "{# END SOLUTION #}"),
+    ".jinja": ("{# BEGIN SOLUTION #}", "{# END SOLUTION #}"),
+    ".txt": ("{# BEGIN SOLUTION #}", "{# END SOLUTION #}"),
+    ".css": ("/* BEGIN SOLUTION */", "/* END SOLUTION */"),
+    ".js": ("/* BEGIN SOLUTION */", "/* END SOLUTION */"),
+}
+_LANGUAGES = {
+    ".py": "python",
+    ".html": "html+jinja",
+    ".jinja": "html+jinja",
+    ".css": "css",
+    ".js": "javascript",
+}
+
+
+def _language(name: str) -> str:
+    return _LANGUAGES.get(posixpath.splitext(name)[1], "")
+
+
+def _locked(grade_id: str, source: str) -> NotebookNode:
+    cell: NotebookNode = nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
+        source, id=grade_id, metadata=_metadata(grade_id, grade=False, solution=False, locked=True)
+    )
+    return cell
+
+
 def _solution(grade_id: str, name: str, code: str) -> NotebookNode:
-    if BEGIN_SOLUTION in code or END_SOLUTION in code:
+    markers = _MARKERS.get(posixpath.splitext(name)[1])
+    if markers is None:
+        raise ExportError(
+            f"learner file {name!r} cannot be exported: the nbgrader export knows how to mark a "
+            f"solution in {', '.join(sorted(_MARKERS))} files only"
+        )
+    begin, end = markers
+    if "BEGIN SOLUTION" in code or "END SOLUTION" in code:
         raise ExportError(f"{name} already holds nbgrader's solution markers; remove them")
-    source = f"%%writefile {name}\n{BEGIN_SOLUTION}\n{code.rstrip()}\n{END_SOLUTION}"
+    source = f"%%writefile {name}\n{begin}\n{code.rstrip()}\n{end}"
     cell: NotebookNode = nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
         source, id=grade_id, metadata=_metadata(grade_id, grade=False, solution=True, locked=False)
     )
@@ -253,9 +303,9 @@ class Write:
     first_line: int  # the line of the cell that is the text's first line
 
 
-def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[Write]:
-    """What running ``notebook`` top to bottom writes to the files among ``names`` with
-    ``%%writefile``, as IPython itself reads the cells, in order.
+def writefile_cells(notebook: NotebookNode, owns: Callable[[str], bool]) -> list[Write]:
+    """What running ``notebook`` top to bottom writes with ``%%writefile`` to the files ``owns``
+    says are the learner's, as IPython itself reads the cells, in order.
 
     This is how ``workbook grade`` reads an nbgrader submission: nbgrader's autograde runs the
     notebook, whose ``%%writefile app.py`` cell saves the learner's code before the test cells
@@ -283,7 +333,7 @@ def writefile_cells(notebook: NotebookNode, names: Collection[str]) -> list[Writ
         if re.match(r"^('.*')|(\".*\")$", filename):
             filename = filename[1:-1]
         name = posixpath.normpath(filename)
-        if name in names:
+        if owns(name):
             lines = cell.source.splitlines()
             magic_line = next(i for i, text in enumerate(lines, 1) if text.strip())
             writes.append(Write(name, body, bool(args.append), number, magic_line + 1))

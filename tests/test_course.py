@@ -68,11 +68,14 @@ def test_manifest_is_complete(exercise: Exercise):
         assert len(task.hints) >= 2, f"{exercise.id} {task.id}: give at least 2 progressive hints"
     assert (ROOT / "lessons" / exercise.lesson).is_file(), f"no lesson lessons/{exercise.lesson}"
     assert exercise.lesson.startswith(f"{exercise.id}_"), "the lesson file starts with the number"
-    assert (ROOT / "solutions" / exercise.id).is_dir(), f"no solutions/{exercise.id}"
-    for name in exercise.files:
-        assert (ROOT / "solutions" / exercise.id / name).is_file(), (
-            f"solutions/{exercise.id}/{name}"
-        )
+    solution = ROOT / "solutions" / exercise.id
+    assert solution.is_dir(), f"no solutions/{exercise.id}"
+    for name in exercise.required:
+        assert (solution / name).is_file(), f"solutions/{exercise.id}/{name}"
+    starter = set(exercise.owned_in(exercise.directory)) - {exercise.notebook}
+    assert set(exercise.owned_in(solution)) >= starter, (
+        "the solution has every learner file of the starter"
+    )
     assert (exercise.directory / f"test_{exercise.id}.py").is_file()
 
 
@@ -89,8 +92,9 @@ def test_solution_scores_full_marks(exercise: Exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_starter_has_a_todo_for_every_task_and_fails_each(exercise: Exercise):
     todos = set()
-    for name in exercise.files:
-        todos |= set(TODO.findall((exercise.directory / name).read_text(encoding="utf-8")))
+    for name in exercise.owned_in(exercise.directory):
+        if name != exercise.notebook:
+            todos |= set(TODO.findall((exercise.directory / name).read_text(encoding="utf-8")))
     tasks = {task.id for task in exercise.tasks}
     assert todos <= tasks, f"TODO markers name unknown tasks: {sorted(todos - tasks)}"
     assert todos == tasks, (

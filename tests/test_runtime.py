@@ -385,3 +385,78 @@ def test_a_broken_app_gets_the_same_outcome_and_message_in_both_modes(
     theirs = graded(tmp_path, "04", tmp_path)
     assert theirs["works"][0] == outcome
     assert message in theirs["works"][1]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# Hostile cases that are safe to run without a sandbox: nothing in them ends or harms the process.
+SAFE_HOSTILE = ["honest", "import-loop", "view-loop", "sys-exit-at-import", "bad-utf8"]
+
+
+def _cases() -> list[tuple[str, Path, Path | None]]:
+    """(name, folder, the solution it is an overlay on, or None for a whole submission)."""
+    found: list[tuple[str, Path, Path | None]] = []
+    for expected in sorted((ROOT / "tests" / "mistakes").glob("*/*/expected.toml")):
+        folder = expected.parent
+        found.append(
+            (
+                f"mistake-{folder.parent.name}-{folder.name}",
+                folder,
+                ROOT / "solutions" / folder.parent.name,
+            )
+        )
+    for name in SAFE_HOSTILE:
+        found.append((f"hostile-{name}", ROOT / "tests" / "hostile" / name, None))
+    return found
+
+
+def _lay_out(name: str, folder: Path, solution: Path | None, into: Path) -> str:
+    """The case as a learner's copy of the course, ``into/name/exercises/NN/``; its exercise."""
+    import shutil
+
+    if solution is None:
+        shutil.copytree(folder / "exercises", into / name / "exercises")
+        return next((into / name / "exercises").iterdir()).name
+    target = into / name / "exercises" / solution.name
+    shutil.copytree(solution, target)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "expected.toml":
+            (target / path.relative_to(folder)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / path.relative_to(folder))
+    return solution.name
+
+
+def test_wrong_and_hostile_submissions_get_the_same_verdicts_in_both_modes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submissions = tmp_path / "submissions"
+    exercises: dict[str, str] = {}
+    for name, folder, solution in _cases():
+        exercises[name] = _lay_out(name, folder, solution, submissions)
+    learner_mode: dict[tuple[str, str], tuple[str, str]] = {}
+    for name, number in exercises.items():
+        monkeypatch.chdir(submissions / name)  # messages name exercises/NN/app.py, as graded
+        _, [result] = runner.check(
+            [ROOT / "exercises" / number], submission=submissions / name, timeout=2.0
+        )
+        for task in result.tasks:
+            learner_mode[(name, task.task.id)] = (task.outcome.value, task.message)
+    out = tmp_path / "results"
+    numbers = tuple(sorted(set(exercises.values())))
+    tally = cohort.grade(
+        submissions, out, Options(exercises=numbers, workers=2, check_timeout=2.0), root=ROOT
+    )
+    assert not tally.failures
+    book = Gradebook(out / "gradebook.sqlite")
+    grading_mode = {
+        (g.learner, g.task): (g.outcome.value, g.message)
+        for g in book.grades()
+        if exercises[g.learner] == g.exercise
+    }
+    book.close()
+    assert grading_mode.keys() == learner_mode.keys()
+    differ = {
+        key: (learner_mode[key], grading_mode[key])
+        for key in learner_mode
+        if learner_mode[key] != grading_mode[key]
+    }
+    assert not differ

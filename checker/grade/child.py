@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker import learner as learners
 from checker import tracing
-from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
+from checker.failures import LearnerFailure, LearnerTimeout, LearnerUnavailable
 from checker.grade import isolation
 from checker.results import Outcome
 
@@ -53,12 +53,6 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
     except LearnerUnavailable as problem:
         _send(connection, ("unavailable", problem.outcome, problem.message))
         return
-    except MemoryError:
-        _send(
-            connection,
-            ("unavailable", Outcome.CRASHED, _OUT_OF_MEMORY.format(spec.limits.memory_mb)),
-        )
-        return
     _send(connection, ("ready", None))
     while True:
         try:
@@ -67,43 +61,32 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
             return
         reply = answer(loaded, message, spec)
         _send(connection, reply)
-        if reply[0] in ("timeout", "crashed"):
-            return  # the grader starts a fresh child for the next check
-
-
-_OUT_OF_MEMORY = "ran out of memory (the limit is {} MB)"
+        if reply[0] == "timeout":
+            return  # the learner's thread may still run: the grader starts a fresh child
 
 
 def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) -> tuple[Any, ...]:
-    """Carry out one request from the grader."""
+    """Carry out one request from the grader. What went wrong in the learner's code was judged
+    by the loader, as in every mode; only the verdict travels back."""
     kind = message[0]
-    doing = "your app"
     try:
         if kind == "open_client":
             return ("ok", loaded.open_client())
         if kind == "request":
             _, client, method, path, options = message
-            doing = f"{method} {path}"
             return ("ok", loaded.request(client, method, path, options))
         if kind == "invoke":
             _, args = message
-            doing = f"flask {' '.join(args)}"
             return ("ok", loaded.invoke(tuple(args)))
         if kind == "probe":
             _, blob, args, on = message
             function = pickle.loads(blob)
-            doing = f"{getattr(function, '__name__', 'probe')}()"
             return ("ok", loaded.probe(function, tuple(args), on))
         return ("check_error", f"unknown request {kind!r}")
     except LearnerTimeout as timeout:
-        return ("timeout", timeout.doing, timeout.seconds, timeout.location, timeout.cause)
-    except LearnerError as error:
-        return ("learner_error", error.doing, error.raised)
-    except SystemExit as stop:
-        code = "" if stop.code is None else repr(stop.code)
-        return ("crashed", f"{doing} called exit({code}), which stops the whole program")
-    except MemoryError:
-        return ("crashed", f"{doing} {_OUT_OF_MEMORY.format(spec.limits.memory_mb)}")
+        return ("timeout", timeout.outcome, timeout.show())
+    except LearnerFailure as failure:
+        return ("failure", failure.outcome, failure.show())
     except Exception as error:  # the check's own mistake, e.g. a probe that returns a set
         return ("check_error", f"{type(error).__name__}: {error}")
 

@@ -144,7 +144,7 @@ def _run_writefile_cells(
             "nbgrader's autograde cannot run it either"
         )
     segments: dict[str, list[Segment]] = {}
-    for write in writefile_cells(notebook, exercise.files):
+    for write in writefile_cells(notebook, exercise.owns):
         body = write.text.encode("utf-8")
         before = files.get(write.name, b"") if write.append else b""
         if before and write.name not in segments:

@@ -11,19 +11,13 @@ from typing import Any
 import cloudpickle
 
 from checker.client import CliResult, Response
-from checker.failures import CheckFailure, LearnerError, LearnerTimeout, LearnerUnavailable
+from checker.failures import LearnerFailure, LearnerUnavailable
 from checker.grade.child import OUTPUT
-from checker.grade.sandbox import ChildSpec, WarmServer, describe_status
-from checker.results import Outcome
+from checker.grade.sandbox import ChildSpec, WarmServer
+from checker.happened import Died, Unanswered, judge
 
 GRACE = 2.0  # seconds the grader waits beyond the child's own deadline before killing it
 OUTPUT_TAIL = 16 * 1024
-
-
-class LearnerCrashed(CheckFailure):
-    """The learner's process died while it answered."""
-
-    outcome = Outcome.CRASHED
 
 
 class SandboxedLearner:
@@ -43,10 +37,8 @@ class SandboxedLearner:
         self._pid, self._connection = self._server.fork(self._spec)
         try:
             reply = self._receive("loading your app", self._spec.timeout + GRACE)
-        except LearnerTimeout as timeout:
-            raise LearnerUnavailable(Outcome.TIMEOUT, timeout.show()) from None
-        except LearnerCrashed as crash:
-            raise LearnerUnavailable(Outcome.CRASHED, crash.show()) from None
+        except LearnerFailure as failure:
+            raise LearnerUnavailable(failure.outcome, failure.show()) from None
         if reply[0] == "unavailable":
             self._stop()
             raise LearnerUnavailable(reply[1], reply[2])
@@ -115,14 +107,10 @@ class SandboxedLearner:
         kind = reply[0]
         if kind == "ok":
             return reply[1]
-        if kind == "learner_error":
-            raise LearnerError(reply[1], reply[2])
         if kind == "timeout":
             self._stop()
-            raise LearnerTimeout(reply[1], reply[2], reply[3], reply[4])
-        if kind == "crashed":
-            self._stop()
-            raise LearnerCrashed(reply[1])
+        if kind in ("timeout", "failure"):
+            raise LearnerFailure(reply[1], reply[2])
         raise RuntimeError(reply[1])  # check_error: the check itself is wrong
 
     def _receive(self, doing: str, seconds: float) -> tuple[Any, ...]:
@@ -134,14 +122,9 @@ class SandboxedLearner:
                 return reply
         except (EOFError, OSError, pickle.UnpicklingError):
             status = self._stop(status_needed=True)
-            raise LearnerCrashed(f"{doing}: your app's process {describe_status(status)}") from None
+            raise LearnerFailure(*judge(doing, Died(status))) from None
         self._stop()
-        raise LearnerTimeout(
-            doing,
-            seconds,
-            None,
-            "The process stopped answering: look for a loop that never ends or a call that waits forever.",
-        )
+        raise LearnerFailure(*judge(doing, Unanswered(seconds)))
 
     def _stop(self, *, status_needed: bool = False) -> int:
         """End the child. Its exit status is asked for only when it explains a crash."""

@@ -210,19 +210,5 @@ def for_child(spec: ChildSpec) -> Exercise:
     return replace(spec.exercise, directory=spec.run_dir)
 
 
-def describe_status(status: int) -> str:
-    """`killed by SIGKILL` or `exited with code 3`."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        return f"was killed by {name}"
-    if os.WIFEXITED(status):
-        return f"exited with code {os.WEXITSTATUS(status)}"
-    return f"ended with status {status}"
-
-
 if __name__ == "__main__":
     _serve(socket.socket(fileno=int(sys.argv[1])))
