@@ -15,7 +15,7 @@ def index():
 def book(book_id):
     found = inventory.get_book(book_id)
     if found is None:
-        abort(404, description="no book with id %d" % book_id)
+        abort(404, description=f"no book with id {book_id}")
     return render_template("catalog/book.html", book=found)
 
 
