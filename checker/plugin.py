@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import pytest
 
 from checker import deadline, learner, manifest, scoring
-from checker.client import Client, Probe, Response, Target
+from checker.client import Cli, Client, CliResult, Probe, Response, Target
 from checker.failures import CheckFailure, LearnerUnavailable
 from checker.manifest import Exercise, ManifestError
 from checker.report import Line, exercise_lines, score_line
@@ -33,7 +33,10 @@ class _Run:
     files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
     checked_nodes: set[str] = field(default_factory=set)  # node ids of exercise checks
     collected: set[Path] = field(default_factory=set)  # exercise folders with checks in this run
-    learners: dict[Path, learner.Learner | LearnerUnavailable] = field(default_factory=dict)
+    # by (exercise folder, "" or the node id of a check that has an app of its own)
+    learners: dict[tuple[Path, str], learner.Learner | LearnerUnavailable] = field(
+        default_factory=dict
+    )
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
 
@@ -47,8 +50,14 @@ class Grading(Protocol):
     def is_hidden(self, path: Path) -> bool:
         """Whether a check file is one of the instructor's hidden checks."""
 
-    def target(self, exercise: Exercise, learner: str) -> Target:
-        """The learner's sandboxed app; raises LearnerUnavailable when there is none."""
+    def target(self, exercise: Exercise, learner: str, fresh: str = "") -> Target:
+        """The learner's sandboxed app; raises LearnerUnavailable when there is none.
+
+        ``fresh`` names a check that asked for an app of its own (``fresh_app``); its app is
+        closed once the check is over (see ``release``)."""
+
+    def release(self, exercise: Exercise, learner: str, fresh: str) -> None:
+        """Close the app of its own that the check ``fresh`` was given."""
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         """The learner's files as text; raises LearnerUnavailable when there are none."""
@@ -84,6 +93,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "task(id): the exercise task that this check grades")
+    config.addinivalue_line(
+        "markers",
+        "fresh_app: the check gets an app of its own (a new import or factory call, with a new "
+        "instance folder and database)",
+    )
     submission = config.getoption("submission")
     if submission is not None:
         path = Path(submission)
@@ -173,24 +187,39 @@ def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
 
 def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
     config = request.config
-    exercise = _exercise(request, "client or probe")
+    exercise = _exercise(request, "client, probe or cli")
+    fresh = request.node.nodeid if request.node.get_closest_marker("fresh_app") else ""
     grading = config.stash.get(grading_key, None)
     if grading is not None:
-        return grading.target(exercise, learner_id)
+        if fresh:
+            request.addfinalizer(lambda: grading.release(exercise, learner_id, fresh))
+        return grading.target(exercise, learner_id, fresh)
     run = config.stash[run_key]
+    key = (exercise.directory, fresh)
     given = config.stash.get(given_app_key, None)
-    if given is not None and exercise.directory not in run.learners:
-        run.learners[exercise.directory] = learner.around(exercise, given, run.timeout)
-    if exercise.directory not in run.learners:
+    if given is not None and key not in run.learners:
+        run.learners[key] = learner.around(exercise, given, run.timeout)
+    if key not in run.learners:
         source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
         try:
-            run.learners[exercise.directory] = learner.load(exercise, source, run.timeout)
+            timeout = max(run.timeout, exercise.sandbox.timeout or 0.0)
+            run.learners[key] = learner.load(exercise, source, timeout)
         except LearnerUnavailable as problem:
-            run.learners[exercise.directory] = problem
-    loaded = run.learners[exercise.directory]
+            run.learners[key] = problem
+        if fresh:
+            request.addfinalizer(lambda: _close_fresh(run, key))
+    loaded = run.learners[key]
     if isinstance(loaded, LearnerUnavailable):
         raise loaded
     return loaded
+
+
+def _close_fresh(run: _Run, key: tuple[Path, str]) -> None:
+    """A check's own app is gone with the check; what could not load is kept for the score."""
+    loaded = run.learners.get(key)
+    if isinstance(loaded, learner.Learner):
+        loaded.close()
+        del run.learners[key]
 
 
 class _ObservedTarget:
@@ -212,6 +241,9 @@ class _ObservedTarget:
     def probe(self, function: Any, args: tuple[Any, ...], on: str) -> Any:
         return self._target.probe(function, args, on)
 
+    def invoke(self, args: tuple[str, ...]) -> CliResult:
+        return self._target.invoke(args)
+
 
 @pytest.fixture
 def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
@@ -224,6 +256,12 @@ def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
 def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
     """Runs a module-level function of the test file beside the learner's app."""
     return Probe(_learner(request, _workbook_learner))
+
+
+@pytest.fixture
+def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
+    """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
+    return Cli(_learner(request, _workbook_learner))
 
 
 @pytest.fixture
@@ -318,8 +356,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
         scoring.score_exercise(
             exercise,
             [check for check in run.checks if check.exercise_id == exercise.id],
-            _problem(run.learners.get(directory)),
-            _graded(run.learners.get(directory)),
+            _problem(run.learners.get((directory, ""))),
+            _graded(run.learners.get((directory, ""))),
         )
         for directory, exercise in sorted(run.exercises.items(), key=lambda pair: pair[1].id)
         if directory in run.collected
@@ -377,4 +415,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["Submission", "client", "probe", "results", "submission"]
+__all__ = ["Submission", "cli", "client", "probe", "results", "submission"]

@@ -123,12 +123,7 @@ def _text(data: bytes, where: str) -> str:
 
 def files_in(exercise: Exercise, folder: Path) -> dict[str, bytes]:
     """The learner-owned files that exist in ``folder``, as bytes."""
-    found = {}
-    for name in exercise.owned:
-        path = folder / name
-        if path.is_file():
-            found[name] = path.read_bytes()
-    return found
+    return {name: (folder / name).read_bytes() for name in exercise.owned_in(folder)}
 
 
 def choose(exercise: Exercise, folder: Path, notebook: bool) -> Path:
