@@ -21,7 +21,7 @@ from checker.tracing import location_in
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 3.0
+DEFAULT_TIMEOUT = 3.0  # the plugin's DEFAULT_TIMEOUT too
 
 _SERVER_FUNCTIONS = {"run_simple", "serve_forever"}
 

@@ -10,17 +10,24 @@ import sys
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from checker import deadline, learner, manifest, scoring
-from checker.client import Cli, Client, CliResult, Probe, Response, Target
+from checker import manifest, scoring
 from checker.failures import CheckFailure, LearnerUnavailable
 from checker.manifest import Exercise, ManifestError
 from checker.report import Line, exercise_lines, score_line
 from checker.results import CheckResult, ExerciseResult, Outcome
 from checker.submission import Submission, resolve_submission
+
+# What serves the learner's app (Flask, Werkzeug, the loader) is imported only once a check needs
+# it, so a pytest run with no exercise in it pays next to nothing for this plugin.
+if TYPE_CHECKING:
+    from checker import learner
+    from checker.client import Cli, Client, CliResult, Probe, Response, Target
+
+DEFAULT_TIMEOUT = 3.0  # seconds before the learner's code is given up on (checker.deadline's too)
 
 
 @dataclass
@@ -70,7 +77,7 @@ run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
 grading_key = pytest.StashKey[Grading]()
 _check_key = pytest.StashKey[CheckResult]()
-_errors_key = pytest.StashKey[list[Response]]()
+_errors_key = pytest.StashKey[list["Response"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,7 +93,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         type=float,
         default=None,
-        help=f"give up on the learner's code after this long (default {deadline.DEFAULT_TIMEOUT:g})",
+        help=f"give up on the learner's code after this long (default {DEFAULT_TIMEOUT:g})",
     )
     parser.addini("check_timeout", "seconds before the learner's code is given up on", default=None)
 
@@ -108,7 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
         submission_path = None
     timeout = config.getoption("check_timeout") or config.getini("check_timeout")
     try:
-        seconds = float(timeout) if timeout else deadline.DEFAULT_TIMEOUT
+        seconds = float(timeout) if timeout else DEFAULT_TIMEOUT
     except ValueError:
         raise pytest.UsageError(f"check_timeout {timeout!r} is not a number of seconds") from None
     if seconds <= 0:
@@ -186,6 +193,8 @@ def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
 
 
 def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
+    from checker import learner
+
     config = request.config
     exercise = _exercise(request, "client, probe or cli")
     fresh = request.node.nodeid if request.node.get_closest_marker("fresh_app") else ""
@@ -216,6 +225,8 @@ def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
 
 def _close_fresh(run: _Run, key: tuple[Path, str]) -> None:
     """A check's own app is gone with the check; what could not load is kept for the score."""
+    from checker import learner
+
     loaded = run.learners.get(key)
     if isinstance(loaded, learner.Learner):
         loaded.close()
@@ -248,6 +259,8 @@ class _ObservedTarget:
 @pytest.fixture
 def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
     """A test client for the learner's app; cookies are kept between its requests."""
+    from checker.client import Client
+
     seen = request.node.stash.setdefault(_errors_key, [])
     return Client(_ObservedTarget(_learner(request, _workbook_learner), seen))
 
@@ -255,12 +268,16 @@ def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
 @pytest.fixture
 def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
     """Runs a module-level function of the test file beside the learner's app."""
+    from checker.client import Probe
+
     return Probe(_learner(request, _workbook_learner))
 
 
 @pytest.fixture
 def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
     """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
+    from checker.client import Cli
+
     return Cli(_learner(request, _workbook_learner))
 
 
@@ -350,7 +367,7 @@ def _output(report: pytest.TestReport) -> str:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
     run = session.config.stash[run_key]
     for loaded in run.learners.values():
-        if isinstance(loaded, learner.Learner):
+        if not isinstance(loaded, LearnerUnavailable):
             loaded.close()
     run.results = [
         scoring.score_exercise(
@@ -373,7 +390,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
 
 
 def _graded(loaded: learner.Learner | LearnerUnavailable | None) -> str:
-    return loaded.graded if isinstance(loaded, learner.Learner) else ""
+    return (
+        loaded.graded if loaded is not None and not isinstance(loaded, LearnerUnavailable) else ""
+    )
 
 
 def _problem(loaded: learner.Learner | LearnerUnavailable | None) -> str:
