@@ -1,0 +1,26 @@
+"""Module 07: Blueprints.
+
+A small bookshop, split into two blueprints: the catalog (shop/catalog.py) and
+the login pages (shop/auth.py). create_app builds the app and plugs them in.
+Check your work with `pytest exercises/07` or `workbook check 07`; try it in a
+browser with `flask --app shop run --debug` from the exercises/07 folder.
+"""
+
+from flask import Flask, render_template
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_mapping(SECRET_KEY="dev")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    # TODO(catalog-blueprint): import the catalog module here, inside create_app
+    # (from . import catalog), and register its blueprint under the prefix /catalog.
+
+    # TODO(auth-blueprint): register the auth blueprint under the prefix /auth.
+
+    # TODO(site-404): give the whole app a 404 page: a handler that renders
+    # 404.html with the status 404, for every URL that no route matches.
+
+    return app

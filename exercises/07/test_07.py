@@ -1,0 +1,490 @@
+"""Checks for module 07: Blueprints."""
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from checker.api import (
+    expect,
+    expect_redirect,
+    expect_status,
+    expect_template,
+    select,
+)
+
+# The books of shop/inventory.py: (id, title, author).
+BOOKS = [
+    (3, "The Left Hand of Darkness", "Ursula K. Le Guin"),
+    (12, "Cien años de soledad", "Gabriel García Márquez"),
+    (47, "Мастер и Маргарита", "Михаил Булгаков"),
+    (108, "Pride & Prejudice", "Jane Austen"),
+    (2051, "Kindred", "Octavia E. Butler"),
+]
+BOOK_IDS = [book_id for book_id, _, _ in BOOKS]
+MISSING_IDS = [0, 4, 99999]  # ids no book has
+NAMES = ["Ada", "Zoë", "李小龙"]
+# Where the url-for-links checks serve the shop: at the root, and under a prefix the way a
+# reverse proxy might mount it. Links built with url_for follow; written-out paths do not.
+MOUNTS = ["", "/shop", "/store/v2"]
+UNKNOWN_URLS = ["/nowhere", "/catalog/not-a-number", "/auth/forgotten", "/catalog/3/reviews"]
+
+CATALOG = "shop/catalog.py"
+AUTH = "shop/auth.py"
+NOT_YET = {
+    404: "no route answers this URL yet: the catalog and auth blueprints come first "
+    "(tasks catalog-blueprint and auth-blueprint)"
+}
+
+
+def page_text(response):
+    """The body as a reader sees it: entities such as &amp; turned back into characters."""
+    return html.unescape(response.text)
+
+
+def hrefs(response):
+    """The paths the page links to (an absolute link counts by its path)."""
+    return [urlsplit(link["href"]).path for link in select(response, "a[href]")]
+
+
+def shown(paths):
+    return ", ".join(paths) if paths else "none"
+
+
+def mounted(mount):
+    """The client options that serve the shop under ``mount`` ("" for the root)."""
+    return {"base_url": f"http://localhost{mount}"} if mount else {}
+
+
+def where(mount):
+    return f" with the shop served under {mount}" if mount else ""
+
+
+# Blueprints and routes, as the standard probes see them
+
+
+def expect_blueprint(probe, name, module, endpoint):
+    found = probe.blueprints()
+    names = ", ".join(repr(blueprint) for blueprint in found)
+    expect(
+        name in found,
+        f"the app has no blueprint named {name!r}"
+        + (f"; its blueprints are named {names}" if found else ": no blueprint is registered"),
+        fix=f'create it in {module} with bp = Blueprint("{name}", __name__): the first argument '
+        f"is the name that goes in front of every endpoint, like {endpoint}; then "
+        f"app.register_blueprint(...) in create_app",
+    )
+    return found[name]
+
+
+def expect_route(probe, endpoint, rule, *, view):
+    """The route for ``endpoint`` exists and answers ``rule``."""
+    routes = probe.routes()
+    found = [route["rule"] for route in routes if route["endpoint"] == endpoint]
+    blueprint = endpoint.split(".")[0]
+    mine = sorted(
+        route["endpoint"] for route in routes if route["endpoint"].startswith(f"{blueprint}.")
+    )
+    expect(
+        found,
+        f"the app has no endpoint {endpoint!r}; the {blueprint} blueprint's endpoints are "
+        f"{shown(mine)}",
+        fix=f"an endpoint is the blueprint's name, a dot and the view function's name: "
+        f"call the view function {view}",
+    )
+    got = found[0]
+    static = rule.split("<")[0]
+    if got == rule or ("<" in rule and "<" in got and got.split("<")[0] == static):
+        return got  # a converter spelled otherwise, such as <int(min=1):book_id>, is fine too
+    prefix = "/" + rule.split("/")[1]
+    if got.startswith(prefix + prefix):
+        fix = (
+            f"the route repeats the prefix that register_blueprint already adds: "
+            f"write the blueprint's route without {prefix}"
+        )
+    elif not got.startswith(prefix):
+        fix = f'register the blueprint with url_prefix="{prefix}"'
+    elif got == prefix and rule == prefix + "/":
+        fix = f'write the route as @bp.get("/") so the page is at {rule}'
+    else:
+        fix = None
+    expect(False, f"the endpoint {endpoint} answers {got}, expected {rule}", fix=fix)
+    return got
+
+
+def expect_url(probe, endpoint, expected, **values):
+    built = probe.url_for(endpoint, **values)
+    arguments = ", ".join(f"{key}={value!r}" for key, value in values.items())
+    expect(
+        built == expected,
+        f"url_for({endpoint!r}{', ' if arguments else ''}{arguments}) built {built}, "
+        f"expected {expected}",
+        fix='the route should be @bp.get("/<int:book_id>"), under url_prefix="/catalog"',
+    )
+
+
+# catalog-blueprint
+
+
+@pytest.mark.task("catalog-blueprint")
+def test_catalog_is_a_blueprint_under_catalog(probe):
+    expect_blueprint(probe, "catalog", CATALOG, "catalog.index")
+    expect_route(probe, "catalog.index", "/catalog/", view="index")
+    rule = expect_route(probe, "catalog.book", "/catalog/<int:book_id>", view="book")
+    expect(
+        re.search(r"<(?:[^<>:]+:)?book_id>", rule),
+        f"the endpoint catalog.book answers {rule}, whose variable is not called book_id, "
+        "so url_for('catalog.book', book_id=3) cannot build its URL",
+        fix='name the variable book_id: @bp.get("/<int:book_id>") and def book(book_id)',
+    )
+    for book_id in [*BOOK_IDS, 0, 777]:
+        expect_url(probe, "catalog.book", f"/catalog/{book_id}", book_id=book_id)
+
+
+@pytest.mark.task("catalog-blueprint")
+def test_catalog_lists_every_book(client):
+    response = client.get("/catalog/")
+    expect_status(
+        response,
+        200,
+        fixes={
+            404: 'register the catalog blueprint with url_prefix="/catalog" and give it '
+            'a view for @bp.get("/")'
+        },
+    )
+    missing = [title for _, title, _ in BOOKS if title not in page_text(response)]
+    expect(
+        not missing,
+        f"{response.request_line} answered a page without the titles {shown(missing)}",
+        fix="list every book of inventory.all_books() with its title",
+    )
+
+
+@pytest.mark.task("catalog-blueprint")
+@pytest.mark.parametrize(("book_id", "title", "author"), BOOKS, ids=[str(i) for i in BOOK_IDS])
+def test_catalog_shows_each_book(client, book_id, title, author):
+    response = client.get(f"/catalog/{book_id}")
+    expect_status(
+        response,
+        200,
+        fixes={
+            404: 'add a route @bp.get("/<int:book_id>") to the catalog blueprint, '
+            "and look the book up with inventory.get_book(book_id)"
+        },
+    )
+    text = page_text(response)
+    for what, value in (("title", title), ("author", author)):
+        expect(
+            value in text,
+            f"{response.request_line} answered a page without the book's {what} {value!r}",
+            fix=f"show the {what} of inventory.get_book(book_id)",
+        )
+
+
+# auth-blueprint
+
+
+@pytest.mark.task("auth-blueprint")
+def test_auth_is_a_blueprint_under_auth(probe):
+    expect_blueprint(probe, "auth", AUTH, "auth.login")
+    expect_route(probe, "auth.login", "/auth/login", view="login")
+    expect_route(probe, "auth.logout", "/auth/logout", view="logout")
+
+
+@pytest.mark.task("auth-blueprint")
+def test_login_page_has_a_form(client):
+    response = client.get("/auth/login")
+    expect_status(
+        response,
+        200,
+        fixes={
+            404: 'add @bp.get("/login") to the auth blueprint, registered with url_prefix="/auth"'
+        },
+    )
+    forms = [
+        form
+        for form in select(response, "form")
+        if (form.get("method") or "get").lower() == "post" and form.select("[name=username]")
+    ]
+    expect(
+        forms,
+        f"{response.request_line} answered a page without a POST form that has a username field",
+        fix='render "auth/login.html", which has the form',
+    )
+
+
+@pytest.mark.task("auth-blueprint")
+@pytest.mark.parametrize("name", NAMES)
+def test_login_keeps_the_name_and_goes_to_the_catalog(client, name):
+    response = client.post("/auth/login", data={"username": name})
+    expect_redirect(
+        response,
+        "/catalog/",
+        fix='after keeping the name, return redirect(url_for("catalog.index"))'
+        if response.status_code != 405
+        else 'the login route does not accept POST: add methods=("GET", "POST") '
+        'or a second view with @bp.post("/login")',
+    )
+    got = response.session.get("user")
+    expect(
+        got == name,
+        f"{response.request_line} with username={name!r} left session['user'] as {got!r}, "
+        f"expected {name!r}",
+        fix='session["user"] = request.form["username"]',
+    )
+
+
+@pytest.mark.task("auth-blueprint")
+def test_logout_forgets_the_name_and_goes_to_the_login_page(client):
+    client.post("/auth/login", data={"username": "Grace"})
+    response = client.get("/auth/logout")
+    expect_redirect(response, "/auth/login", fix='return redirect(url_for(".login"))')
+    expect(
+        "user" not in response.session,
+        f"{response.request_line} left session['user'] as {response.session.get('user')!r}",
+        fix='forget it with session.pop("user", None)',
+    )
+
+
+# blueprint-templates
+
+
+def expect_namespaced(response, name, context):
+    rendered = [template.name for template in response.templates]
+    short = name.split("/")[-1]
+    fix = None
+    if short in rendered:
+        fix = (
+            f"move the template to shop/templates/{name} and render {name!r}: every template "
+            f"folder, the app's and each blueprint's, is one search path, so a plain {short!r} "
+            f"from one blueprint can be shadowed by another's"
+        )
+    elif not rendered:
+        fix = (
+            f"return render_template({name!r}, " + ", ".join(f"{key}=..." for key in context) + ")"
+        )
+    expect_template(response, name, context=context, fix=fix)
+
+
+@pytest.mark.task("blueprint-templates")
+def test_catalog_list_renders_its_template(client):
+    response = client.get("/catalog/")
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_namespaced(response, "catalog/list.html", ("books",))
+
+
+@pytest.mark.task("blueprint-templates")
+@pytest.mark.parametrize("book_id", [12, 2051])
+def test_catalog_book_renders_its_template(client, book_id):
+    response = client.get(f"/catalog/{book_id}")
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_namespaced(response, "catalog/book.html", ("book",))
+
+
+@pytest.mark.task("blueprint-templates")
+def test_login_page_renders_its_template(client):
+    response = client.get("/auth/login")
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_namespaced(response, "auth/login.html", ())
+
+
+# url-for-links
+
+
+def expect_links(response, mount, wanted, how):
+    found = hrefs(response)
+    for path, endpoint in wanted:
+        expected = mount + path
+        if expected in found:
+            continue
+        if mount and path in found:
+            fix = (
+                f"the link is written out as {path}, which ignores where the app is mounted; "
+                f"build it with {{{{ {endpoint} }}}}"
+            )
+        else:
+            fix = f'link to it with href="{{{{ {endpoint} }}}}"'
+        expect(
+            False,
+            f"{response.request_line}{where(mount)} answered a page without a link to "
+            f"{expected} ({how}); its links go to {shown(found)}",
+            fix=fix,
+        )
+
+
+@pytest.mark.task("url-for-links")
+@pytest.mark.parametrize("mount", MOUNTS, ids=["root", "shop", "store-v2"])
+def test_catalog_list_links_with_url_for(client, mount):
+    response = client.get("/catalog/", **mounted(mount))
+    expect_status(response, 200, fixes=NOT_YET)
+    books = [
+        (f"/catalog/{book_id}", "url_for('catalog.book', book_id=book.id)") for book_id in BOOK_IDS
+    ]
+    expect_links(response, mount, books, "each book links to its page")
+    expect_links(
+        response, mount, [("/auth/login", "url_for('auth.login')")], "the nav links to logging in"
+    )
+
+
+@pytest.mark.task("url-for-links")
+@pytest.mark.parametrize("mount", MOUNTS, ids=["root", "shop", "store-v2"])
+def test_book_and_login_pages_link_back_with_url_for(client, mount):
+    catalog = [("/catalog/", "url_for('catalog.index')")]
+    login = [("/auth/login", "url_for('auth.login')")]
+    response = client.get("/catalog/47", **mounted(mount))
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_links(response, mount, catalog + login, "every page links to the catalog and login")
+    response = client.get("/auth/login", **mounted(mount))
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_links(response, mount, catalog, "every page links to the catalog")
+
+
+@pytest.mark.task("url-for-links")
+@pytest.mark.parametrize("mount", MOUNTS, ids=["root", "shop", "store-v2"])
+def test_auth_redirects_and_logout_link_follow_the_mount(client, mount):
+    response = client.post("/auth/login", data={"username": "Lin"}, **mounted(mount))
+    expect_redirect(
+        response,
+        f"{mount}/catalog/",
+        fix=f'redirect(url_for("catalog.index")) rather than a written-out path{where(mount)}',
+    )
+    response = client.get("/catalog/", **mounted(mount))
+    expect_status(response, 200, fixes=NOT_YET)
+    expect_links(
+        response,
+        mount,
+        [("/auth/logout", "url_for('auth.logout')")],
+        "once logged in, the nav links to logging out",
+    )
+    response = client.get("/auth/logout", **mounted(mount))
+    expect_redirect(
+        response,
+        f"{mount}/auth/login",
+        fix=f'redirect(url_for(".login")) rather than a written-out path{where(mount)}',
+    )
+
+
+# catalog-404
+
+
+def catches_404(handler):
+    """Whether an error handler (as probe.error_handlers() lists it) answers a 404."""
+    return handler["code"] == 404 or handler["exception"] in ("NotFound", "HTTPException")
+
+
+def names_id(error, book_id):
+    return isinstance(error, str) and re.search(rf"(?<!\d){book_id}(?!\d)", error) is not None
+
+
+@pytest.mark.task("catalog-404")
+@pytest.mark.parametrize("book_id", MISSING_IDS)
+def test_missing_book_answers_json_404(client, probe, book_id):
+    response = client.get(f"/catalog/{book_id}")
+    body = response.get_json()
+    if response.status_code == 200 and isinstance(body, dict) and "error" in body:
+        missed = "the error handler answered with the default status 200: return its body and 404"
+    else:
+        missed = (
+            "the view answered as if the book existed: when inventory.get_book(book_id) "
+            "is None, abort(404, description=...)"
+        )
+    expect_status(
+        response,
+        404,
+        fixes={
+            200: missed,
+            500: "the view used a book that is None: check it first and "
+            'abort(404, description=f"no book with id {book_id}")',
+        },
+    )
+    if not isinstance(body, dict):
+        routed = any(route["endpoint"] == "catalog.book" for route in probe.routes()) and (
+            probe.url_for("catalog.book", book_id=book_id) == f"/catalog/{book_id}"
+        )
+        expect(
+            routed,
+            f"{response.request_line} answered Flask's own 404 page because the catalog.book "
+            f"route does not answer /catalog/{book_id} yet: it comes first (task catalog-blueprint)",
+        )
+    expect(
+        isinstance(body, dict),
+        f"{response.request_line} answered 404 with {response.mimetype or 'no content type'}, "
+        f'expected JSON like {{"error": "no book with id {book_id}"}}',
+        fix="give the catalog blueprint a handler, @bp.errorhandler(404), that returns "
+        '{"error": error.description}, 404',
+    )
+    error = body.get("error")
+    expect(
+        names_id(error, book_id),
+        f"{response.request_line} answered the JSON {body!r}, expected an 'error' that names "
+        f'the id {book_id}, like "no book with id {book_id}"',
+        fix='abort(404, description=f"no book with id {book_id}") and return '
+        '{"error": error.description} from the handler',
+    )
+
+
+@pytest.mark.task("catalog-404")
+def test_catalog_has_its_own_404_handler(probe):
+    expect_blueprint(probe, "catalog", CATALOG, "catalog.index")
+    catches = [handler for handler in probe.error_handlers() if catches_404(handler)]
+    on_app = any(handler["blueprint"] is None for handler in catches)
+    expect(
+        any(handler["blueprint"] == "catalog" for handler in catches),
+        "the catalog blueprint has no 404 handler of its own"
+        + (
+            " (the app-wide handlers for 404 come from @app.errorhandler or "
+            "@bp.app_errorhandler, which answer every 404 in the site)"
+            if on_app
+            else ""
+        ),
+        fix="@bp.errorhandler(404) on the catalog blueprint answers abort(404) from the "
+        "catalog's views only, and leaves the rest of the site alone; app_errorhandler "
+        "registers for the whole app",
+    )
+
+
+# site-404
+
+
+@pytest.mark.task("site-404")
+@pytest.mark.parametrize("path", UNKNOWN_URLS)
+def test_unknown_url_answers_the_html_404_page(client, probe, path):
+    response = client.get(path)
+    expect_status(
+        response,
+        404,
+        fixes={
+            200: 'the handler\'s status is the default 200: return render_template("404.html"), 404'
+        },
+    )
+    if response.get_json() is not None:
+        expect(
+            False,
+            f"{response.request_line} answered JSON {response.get_json()!r}, expected the HTML "
+            f"page 404.html",
+            fix="a handler registered for the whole app answered in JSON; if it is the "
+            "catalog's, register it with @bp.errorhandler(404), which covers only the "
+            "catalog's views, and give the app its own HTML page",
+        )
+    if any(template.name == "404.html" for template in response.templates):
+        return
+    handlers = [handler for handler in probe.error_handlers() if catches_404(handler)]
+    blueprints = sorted({handler["blueprint"] for handler in handlers if handler["blueprint"]})
+    on_app = [handler for handler in handlers if handler["blueprint"] is None]
+    if on_app:
+        fix = 'the app\'s 404 handler should return render_template("404.html"), 404'
+    elif blueprints:
+        fix = (
+            f"the only 404 handlers belong to the blueprints {', '.join(blueprints)}. "
+            "A blueprint's errorhandler(404) sees only abort(404) raised in that blueprint's "
+            "own views, and a URL that no route matches never reaches a blueprint: Flask "
+            "has not chosen a view yet. Register the page for the whole app, with "
+            "@app.errorhandler(404) in create_app or @bp.app_errorhandler(404)"
+        )
+    else:
+        fix = (
+            "no handler renders 404.html: in create_app, @app.errorhandler(404) "
+            'def page_not_found(error): return render_template("404.html"), 404'
+        )
+    expect_template(response, "404.html", fix=fix)
