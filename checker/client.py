@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, Protocol
 from werkzeug.datastructures import Headers
 
 from checker import probes
-from checker.failures import Raised
+from checker.failures import CheckFailed, Raised
 
 
 class Rendered(NamedTuple):
@@ -214,8 +214,17 @@ class Probe:
         return self._standard(probes.cli_commands)  # type: ignore[no-any-return]
 
     def url_for(self, endpoint: str, **values: Any) -> str:
-        """``url_for(endpoint, **values)`` in a test request context of the learner's app."""
-        return self._standard(probes.url_for, endpoint, values)  # type: ignore[no-any-return]
+        """``url_for(endpoint, **values)`` in a test request context of the learner's app; a
+        check failure that quotes Werkzeug's explanation when no URL can be built."""
+        built = self._standard(probes.url_for, endpoint, values)
+        if "error" in built:
+            arguments = "".join(f", {key}={value!r}" for key, value in values.items())
+            raise CheckFailed(
+                f"url_for({endpoint!r}{arguments}) could not build a URL: {built['error']}",
+                expected=endpoint,
+                actual=None,
+            )
+        return str(built["url"])
 
     def _standard(self, function: Callable[..., Any], *args: Any) -> Any:
         return self._target.probe(function, args, "app")

@@ -197,11 +197,15 @@ class Learner:
             ) from None
 
     def invoke(self, args: tuple[str, ...]) -> CliResult:
-        """Run one of the app's Flask CLI commands, as ``flask --app ... ARGS`` would."""
+        """Run one of the app's Flask CLI commands, as ``flask --app ... ARGS`` would: through
+        Flask's own command group, which pushes an app context and adds ``routes`` and ``shell``."""
+        from flask.cli import FlaskGroup
+
         doing = f"flask {' '.join(args)}".strip()
+        group = FlaskGroup(create_app=lambda: self.app, load_dotenv=False, set_debug_flag=False)
 
         def run() -> CliResult:
-            result = self.app.test_cli_runner().invoke(args=list(args))
+            result = self.app.test_cli_runner().invoke(group, args=list(args))
             error = result.exception
             found = None
             if error is not None and not isinstance(error, SystemExit):

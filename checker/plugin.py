@@ -77,7 +77,7 @@ run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
 grading_key = pytest.StashKey[Grading]()
 _check_key = pytest.StashKey[CheckResult]()
-_errors_key = pytest.StashKey[list["Response"]]()
+_errors_key = pytest.StashKey[list["Response | CliResult"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -234,9 +234,10 @@ def _close_fresh(run: _Run, key: tuple[Path, str]) -> None:
 
 
 class _ObservedTarget:
-    """Passes requests to the learner's app, noting responses in which the learner's code raised."""
+    """Passes requests to the learner's app, noting responses (and CLI commands) in which the
+    learner's code raised."""
 
-    def __init__(self, target: Target, seen: list[Response]) -> None:
+    def __init__(self, target: Target, seen: list[Response | CliResult]) -> None:
         self._target = target
         self._seen = seen
 
@@ -253,7 +254,10 @@ class _ObservedTarget:
         return self._target.probe(function, args, on)
 
     def invoke(self, args: tuple[str, ...]) -> CliResult:
-        return self._target.invoke(args)
+        result = self._target.invoke(args)
+        if result.error is not None:
+            self._seen.append(result)
+        return result
 
 
 @pytest.fixture
@@ -278,7 +282,8 @@ def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
     """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
     from checker.client import Cli
 
-    return Cli(_learner(request, _workbook_learner))
+    seen = request.node.stash.setdefault(_errors_key, [])
+    return Cli(_ObservedTarget(_learner(request, _workbook_learner), seen))
 
 
 @pytest.fixture
@@ -352,8 +357,16 @@ def _classify(
     if outcome is Outcome.FAILED and raised:
         outcome = Outcome.CRASHED if raised[0].error_type == "MemoryError" else Outcome.ERROR
         if raised[0].summary not in message:
-            message += f"\nThe view raised {raised[0].summary}"
+            message += f"\n{_who_raised(item)} raised {raised[0].summary}"
     return outcome, message
+
+
+def _who_raised(item: pytest.Item) -> str:
+    from checker.client import CliResult
+
+    seen = item.stash.get(_errors_key, [])
+    first = next((found for found in seen if found.error is not None), None)
+    return "The command" if isinstance(first, CliResult) else "The view"
 
 
 def _output(report: pytest.TestReport) -> str:

@@ -99,9 +99,14 @@ def cli_commands(app: Any) -> list[str]:
     return sorted(app.cli.list_commands(None))
 
 
-def url_for(app: Any, endpoint: str, values: dict[str, Any]) -> str:
-    """What ``url_for(endpoint, **values)`` builds inside a request to the app."""
+def url_for(app: Any, endpoint: str, values: dict[str, Any]) -> dict[str, str]:
+    """What ``url_for(endpoint, **values)`` builds inside a request to the app: ``{"url": ...}``,
+    or ``{"error": ...}`` with Werkzeug's explanation when it cannot build one."""
     from flask import url_for as build
+    from werkzeug.routing import BuildError
 
     with app.test_request_context():
-        return str(build(endpoint, **values))
+        try:
+            return {"url": str(build(endpoint, **values))}
+        except BuildError as error:
+            return {"error": str(error)}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -9,6 +10,11 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = ["pytester"]
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,3 +176,23 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (folder / f"test_{number}.py").write_text(CHECKS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+OVERLAY_NOTES = ("expected.toml", "about.toml")
+
+
+def overlay(folder: Path, into: Path) -> Path:
+    """The solution with ``folder``'s files laid over it (and its ``delete`` list removed): how a
+    wrong submission or an alternative is stored, as only what differs from the solution."""
+    number = folder.parent.name
+    shutil.copytree(ROOT / "solutions" / number, into)
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and relative.as_posix() not in OVERLAY_NOTES:
+            (into / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, into / relative)
+    notes = next((folder / name for name in OVERLAY_NOTES if (folder / name).is_file()), None)
+    deleted = tomllib.loads(notes.read_text(encoding="utf-8")).get("delete", []) if notes else []
+    for name in deleted:
+        (into / name).unlink()
+    return into

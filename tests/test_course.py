@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from nbclient import NotebookClient
 from checker import course, manifest, runner
 from checker.manifest import Exercise
 from checker.results import ExerciseResult, Outcome
+from tests.conftest import overlay
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,23 +28,6 @@ MISTAKES = sorted(path.parent for path in (ROOT / "tests" / "mistakes").glob("*/
 ALTERNATIVES = sorted(
     path.parent for path in (ROOT / "tests" / "alternatives").glob("*/*/about.toml")
 )
-OVERLAY_NOTES = {"expected.toml", "about.toml"}
-
-
-def overlay(folder: Path, into: Path) -> Path:
-    """The solution with ``folder``'s files laid over it (and its ``delete`` list removed): how a
-    wrong submission or an alternative is stored, as only what differs from the solution."""
-    number = folder.parent.name
-    shutil.copytree(ROOT / "solutions" / number, into)
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.is_file() and relative.as_posix() not in OVERLAY_NOTES:
-            (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, into / relative)
-    notes = next((folder / name for name in OVERLAY_NOTES if (folder / name).is_file()), None)
-    for name in tomllib.loads(notes.read_text(encoding="utf-8")).get("delete", []) if notes else ():
-        (into / name).unlink()
-    return into
 
 
 def check(exercise: Exercise, submission: Path | None = None) -> ExerciseResult:

@@ -25,8 +25,9 @@ from checker.nbgrader_export import (
     END_SOLUTION,
     ExportError,
     build_notebook,
+    file_cell_id,
 )
-from tests.conftest import ROOT, SOLUTION
+from tests.conftest import ROOT, SOLUTION, overlay
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
 EXERCISES = course.exercises(ROOT)
@@ -51,17 +52,33 @@ def test_export_writes_one_assignment_per_module(tmp_path: Path):
     for exercise in EXERCISES:
         cells = notebook_of(tmp_path, exercise).cells
         meta = [cell.metadata["nbgrader"] for cell in cells]
-        brief, working, app, *tests = cells
+        brief, working, *rest = cells
         assert brief.cell_type == working.cell_type == "markdown"
         assert f"Exercise {exercise.id}" in brief.source and meta[0]["locked"]
-        assert (exercise.directory / "app.py").read_text().rstrip() in working.source  # starter
-        assert meta[2]["solution"] and not meta[2]["grade"] and not meta[2]["locked"]
-        solution = (ROOT / "solutions" / exercise.id / "app.py").read_text().rstrip()
-        assert app.source == f"%%writefile app.py\n{BEGIN_SOLUTION}\n{solution}\n{END_SOLUTION}"
-        assert [(m["grade_id"], m["points"], m["locked"]) for m in meta[3:]] == [
-            (task.id, task.points, True) for task in exercise.tasks
-        ]
+        starter = exercise.directory / exercise.app_file
+        assert starter.read_text().rstrip() in working.source
+        solution_folder = ROOT / "solutions" / exercise.id
+        names = exercise.owned_in(solution_folder)
+        if any("/" in name for name in names):
+            folders, *rest = rest
+            assert folders.metadata["nbgrader"]["locked"] and "os.makedirs" in folders.source
+        files, tests = rest[: len(names)], rest[len(names) :]
+        for cell, name in zip(files, names, strict=True):
+            nbgrader_meta = cell.metadata["nbgrader"]
+            assert nbgrader_meta["solution"] and not nbgrader_meta["grade"]
+            assert not nbgrader_meta["locked"]
+            solution = (solution_folder / name).read_text().rstrip()
+            begin, end = (
+                (BEGIN_SOLUTION, END_SOLUTION)
+                if name.endswith(".py")
+                else ("{# BEGIN SOLUTION #}", "{# END SOLUTION #}")
+            )
+            assert cell.source == f"%%writefile {name}\n{begin}\n{solution}\n{end}"
+        assert [
+            (t.metadata["nbgrader"]["grade_id"], t.metadata["nbgrader"]["points"]) for t in tests
+        ] == [(task.id, task.points) for task in exercise.tasks]
         for test, task in zip(tests, exercise.tasks, strict=True):
+            assert test.metadata["nbgrader"]["locked"]
             assert f'check_task("{exercise.id}", "{task.id}")' in test.source
 
 
@@ -134,13 +151,22 @@ def points(exercise: Exercise, submission: Path | None = None) -> dict[str, int]
     return {task.task.id: task.points for task in results[0].tasks}
 
 
-def a_partial_mistake(exercise: Exercise) -> tuple[Path, dict[str, int]]:
-    """A realistic wrong submission that earns some of the exercise's points, but not all."""
+def a_partial_mistake(exercise: Exercise, scratch: Path) -> tuple[Path, dict[str, int]]:
+    """A realistic wrong submission that earns some of the exercise's points, but not all: the
+    learner's files in full (the mistake laid over the solution)."""
     for folder in sorted((ROOT / "tests" / "mistakes" / exercise.id).iterdir()):
-        earned = points(exercise, folder)
+        files = overlay(folder, scratch / exercise.id / folder.name)
+        earned = points(exercise, files)
         if 0 < sum(earned.values()) < exercise.points:
-            return folder, earned
+            return files, earned
     raise AssertionError(f"no mistake for {exercise.id} earns partial credit")
+
+
+def paste(notebook: nbformat.NotebookNode, files: Path, exercise: Exercise) -> None:
+    """Write the learner files in ``files`` into the notebook's %%writefile cells."""
+    for name in exercise.owned_in(files):
+        cell = next(c for c in notebook.cells if c.get("id") == file_cell_id(name))
+        cell.source = f"%%writefile {name}\n" + (files / name).read_text()
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +190,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via, cwd=home
         )
         fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
-        mistake, partial = a_partial_mistake(exercise)
+        mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
         notebook = nbformat.read(fetched, as_version=4)
-        notebook.cells[2].source = "%%writefile app.py\n" + (mistake / "app.py").read_text()
+        paste(notebook, mistake, exercise)
         nbformat.write(notebook, fetched)
         nbgrader(
             course_dir, "submit", exercise.id, "--course=flask-workbook", "--student=mistake",

@@ -460,3 +460,78 @@ def test_wrong_and_hostile_submissions_get_the_same_verdicts_in_both_modes(
         if learner_mode[key] != grading_mode[key]
     }
     assert not differ
+
+
+URL_FOR_CHECKS = """\
+import pytest
+
+
+@pytest.mark.task("works")
+def test_login_url(probe):
+    assert probe.url_for("login") == "/login"
+"""
+
+
+def test_url_for_that_cannot_build_fails_with_werkzeugs_explanation(tmp_path: Path) -> None:
+    app = {
+        "app.py": "from flask import Flask, Blueprint\napp = Flask(__name__)\nbp = Blueprint('auth', __name__)\n\n@bp.route('/login')\ndef login():\n    return 'hi'\n\napp.register_blueprint(bp)\n"
+    }
+    folder = exercise(tmp_path, "06", app, URL_FOR_CHECKS)
+    [result] = check(folder)
+    outcome, message = outcomes(result)["works"]
+    assert outcome == "failed"
+    assert message.startswith("url_for('login') could not build a URL: ")
+    assert "auth.login" in message
+
+
+CLI_APP = {
+    "app.py": """\
+        import click
+        from flask import Flask, current_app
+
+        app = Flask(__name__)
+        app.config["GREETING"] = "hello"
+
+
+        @click.command("greet")
+        def greet():
+            click.echo(current_app.config["GREETING"])  # flask --app pushes an app context
+
+
+        @app.cli.command("broken")
+        def broken():
+            {}["missing"]
+
+
+        app.cli.add_command(greet)
+    """
+}
+
+CLI_CHECKS = """\
+import pytest
+from checker.api import expect_equal
+
+
+@pytest.mark.task("plain-command")
+def test_a_plain_click_command_runs_in_an_app_context(cli):
+    result = cli.invoke("greet")
+    expect_equal((result.exit_code, result.output), (0, "hello\\n"), "flask greet")
+
+
+@pytest.mark.task("raising-command")
+def test_a_command_that_raises_is_the_learners_error(cli):
+    result = cli.invoke("broken")
+    expect_equal(result.exit_code, 0, "the exit code of flask broken")
+"""
+
+
+def test_cli_commands_run_as_flask_runs_them(tmp_path: Path) -> None:
+    folder = exercise(
+        tmp_path, "06", CLI_APP, CLI_CHECKS, tasks=("plain-command", "raising-command")
+    )
+    [result] = check(folder)
+    found = outcomes(result)
+    assert found["plain-command"] == ("passed", "")
+    outcome, message = found["raising-command"]
+    assert outcome == "error"
+    assert "The command raised KeyError: 'missing' (exercises/06/app.py, line 15" in message
