@@ -19,19 +19,25 @@ DEFAULTS = {"SITE_NAME": "Bookmarks", "PER_PAGE": 20}
 
 
 def _app_with_database(module, config, name):
-    """create_app(config) with a SQLite file of its own, unless config names a database."""
+    """create_app(config) with a SQLite file of its own, unless config names a database.
+
+    The file goes in a new folder inside the app's private copy, which is removed with it.
+    """
     import os
     import tempfile
 
     if "SQLALCHEMY_DATABASE_URI" not in config:
-        folder = tempfile.mkdtemp(prefix="workbook-06-")
+        folder = tempfile.mkdtemp(prefix="probe-", dir=os.path.dirname(module.__file__))
         config = {**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(folder, name)}"}
     return module.create_app(config)
 
 
 def create_app_twice(module, first, second):
     """Call create_app twice; whether it gave one object, and what each app's config holds."""
-    apps = [_app_with_database(module, first, "a.sqlite"), _app_with_database(module, second, "b.sqlite")]
+    apps = [
+        _app_with_database(module, first, "a.sqlite"),
+        _app_with_database(module, second, "b.sqlite"),
+    ]
     keys = sorted(set(first) | set(second))
     return {
         "same": apps[0] is apps[1],
@@ -117,7 +123,7 @@ def two_apps_with_bookmarks(module, first, second):
             db.create_all()
             found["uris"].append(app.config["SQLALCHEMY_DATABASE_URI"])
             found["engines"].append(db.engine.url.render_as_string(hide_password=True))
-    for app, (_, bookmarks) in zip(apps, (first, second)):
+    for app, (_, bookmarks) in zip(apps, (first, second), strict=True):
         client = app.test_client()
         found["posted"].append(
             [[r.status_code, r.get_json(silent=True)]
@@ -198,7 +204,7 @@ def test_every_call_builds_a_new_app_with_its_own_config(probe, first, second):
         fix="make the app inside create_app: app = Flask(__name__, ...) as its first line, "
         "and no app at module level",
     )
-    for config, got in zip((first, second), found["configs"]):
+    for config, got in zip((first, second), found["configs"], strict=True):
         expect_equal(
             {key: got[key] for key in config},
             config,
@@ -239,7 +245,12 @@ def test_index_shows_the_test_config_over_the_defaults(client):
 @pytest.mark.task("config-layers")
 @pytest.mark.parametrize(
     "override",
-    [{}, {"SITE_NAME": "Lesezeichen für Jürgen"}, {"PER_PAGE": 5}, {"SITE_NAME": "", "PER_PAGE": 0}],
+    [
+        {},
+        {"SITE_NAME": "Lesezeichen für Jürgen"},
+        {"PER_PAGE": 5},
+        {"SITE_NAME": "", "PER_PAGE": 0},
+    ],
     ids=["nothing", "site-name", "per-page", "empty-and-zero"],
 )
 def test_a_test_config_overrides_only_what_it_names(probe, override):
@@ -344,8 +355,12 @@ def secrets_in_code(source):
             if _fallbacks(node.value):
                 found.append(node)
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
-                if isinstance(key, ast.Constant) and key.value == "SECRET_KEY" and _fallbacks(value):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and key.value == "SECRET_KEY"
+                    and _fallbacks(value)
+                ):
                     found.append(value)
         elif isinstance(node, ast.Call) and _environment_default(node):
             found.append(node)
@@ -607,7 +622,7 @@ def test_each_app_has_its_own_database(probe, first, second):
             "db.init_app(app) after its config is loaded; SQLAlchemy(app) at import binds it to "
             "an app made before any test config exists",
         )
-    for uri, engine in zip(found["uris"], found["engines"]):
+    for uri, engine in zip(found["uris"], found["engines"], strict=True):
         expect(
             make_url(uri).render_as_string(hide_password=True) == engine,
             f"the app made with SQLALCHEMY_DATABASE_URI = {uri!r} uses the database {engine!r}"
@@ -615,17 +630,21 @@ def test_each_app_has_its_own_database(probe, first, second):
             fix="db.init_app(app) reads SQLALCHEMY_DATABASE_URI when it is called: call "
             "db.init_app(app) after the test config is applied",
         )
-    for index, ((config, bookmarks), posted) in enumerate(zip((first, second), found["posted"])):
-        for number, (bookmark, (status, body)) in enumerate(zip(bookmarks, posted), 1):
+    for index, ((_, bookmarks), posted) in enumerate(
+        zip((first, second), found["posted"], strict=True)
+    ):
+        for number, (bookmark, (status, body)) in enumerate(zip(bookmarks, posted, strict=True), 1):
             what = f"POST /bookmarks {bookmark} to app {index + 1}"
             expect_equal(status, 201, f"the status of {what}")
             expect_equal(body, {"id": number, **bookmark}, f"the JSON of {what}")
-    for index, ((config, bookmarks), listed) in enumerate(zip((first, second), found["lists"])):
-        shown = bookmarks[: config.get("PER_PAGE", DEFAULTS["PER_PAGE"])]
+    counts = [len(first[1]), len(second[1])]
+    for index, ((config, bookmarks), listed) in enumerate(
+        zip((first, second), found["lists"], strict=True)
+    ):
+        per_page = config.get("PER_PAGE", DEFAULTS["PER_PAGE"])
         expect_equal(
             listed,
-            {"bookmarks": [{"id": n, **b} for n, b in enumerate(shown, 1)]},
-            f"GET /bookmarks on app {index + 1} (PER_PAGE {config.get('PER_PAGE', 20)}), after "
-            f"{len(bookmarks)} bookmarks were posted to it and {len(bookmarks)} others to the "
-            "other app",
+            {"bookmarks": [{"id": n, **b} for n, b in enumerate(bookmarks[:per_page], 1)]},
+            f"GET /bookmarks on app {index + 1} (PER_PAGE {per_page}), after {counts[index]} "
+            f"bookmarks were posted to it and {counts[1 - index]} to the other app",
         )

@@ -71,5 +71,7 @@ def create_app(test_config=None):
     app.cli.add_command(init_db_command)
     app.add_url_rule("/", view_func=home)
     app.add_url_rule("/bookmarks", view_func=list_bookmarks, methods=["GET"])
-    app.add_url_rule("/bookmarks", endpoint="add_bookmark", view_func=add_bookmark, methods=["POST"])
+    app.add_url_rule(
+        "/bookmarks", endpoint="add_bookmark", view_func=add_bookmark, methods=["POST"]
+    )
     return app

@@ -38,7 +38,9 @@ def create_app(test_config=None):
 def register_routes(app):
     @app.get("/")
     def index():
-        return jsonify(site=current_app.config["SITE_NAME"], per_page=current_app.config["PER_PAGE"])
+        return jsonify(
+            site=current_app.config["SITE_NAME"], per_page=current_app.config["PER_PAGE"]
+        )
 
     @app.get("/bookmarks")
     def list_bookmarks():

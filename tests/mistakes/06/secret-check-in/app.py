@@ -25,8 +25,7 @@ def create_app(test_config=None):
     app.config.from_mapping(
         SITE_NAME="Bookmarks",
         PER_PAGE=20,
-        SQLALCHEMY_DATABASE_URI="sqlite:///"
-        + os.path.join(app.instance_path, "bookmarks.sqlite"),
+        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "bookmarks.sqlite"),
     )
 
     if test_config is None:
