@@ -1,0 +1,67 @@
+"""Bookmarks: a small JSON service built by an application factory."""
+
+import os
+
+import click
+from flask import Flask, current_app, request
+from flask.cli import with_appcontext
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Bookmark(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    url = db.Column(db.String(500), nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+
+    def to_dict(self):
+        return {"id": self.id, "url": self.url, "title": self.title}
+
+
+def create_app(test_config=None):
+    """Build a new bookmarks app; ``test_config`` replaces this machine's settings."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SITE_NAME="Bookmarks",
+        PER_PAGE=20,
+        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "bookmarks.sqlite"),
+    )
+
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config["SECRET_KEY"] = os.environ.get("FLASK_SECRET_KEY", "change-me")
+    else:
+        app.config.from_mapping(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    db.init_app(app)
+    app.cli.add_command(init_db_command)
+
+    @app.get("/")
+    def index():
+        return {"site": current_app.config["SITE_NAME"], "per_page": current_app.config["PER_PAGE"]}
+
+    @app.get("/bookmarks")
+    def list_bookmarks():
+        query = db.select(Bookmark).order_by(Bookmark.id).limit(current_app.config["PER_PAGE"])
+        return {"bookmarks": [bookmark.to_dict() for bookmark in db.session.scalars(query)]}
+
+    @app.post("/bookmarks")
+    def add_bookmark():
+        data = request.get_json()
+        bookmark = Bookmark(url=data["url"], title=data["title"])
+        db.session.add(bookmark)
+        db.session.commit()
+        return bookmark.to_dict(), 201
+
+    return app
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Empty the database and create its tables afresh."""
+    db.drop_all()
+    db.create_all()
+    click.echo("Created the bookmark tables.")
