@@ -238,7 +238,9 @@ class _Seen:
     def _rendered(
         self, sender: object, template: Any, context: dict[str, Any], **extra: Any
     ) -> None:
-        self.templates.append(Rendered(str(template.name), tuple(sorted(context))))
+        # A template made from a string (render_template_string) has no name.
+        name = "a template from a string" if template.name is None else str(template.name)
+        self.templates.append(Rendered(name, tuple(sorted(context))))
 
     def _flashed(self, sender: object, message: Any, category: Any, **extra: Any) -> None:
         self.flashes.append((str(category), str(message)))

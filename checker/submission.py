@@ -48,11 +48,12 @@ class Submission(Mapping[str, str]):
         shown = shown or f"exercises/{exercise.id}"
         code = read_source(exercise, files, Path(shown), shown)
         texts = {exercise.app_file: code.text}
-        for name in exercise.files:
-            if name == exercise.app_file:
-                continue
-            if name not in files:
+        for name in exercise.required:
+            if name not in files and name != exercise.app_file:
                 raise LearnerUnavailable(Outcome.MISSING, f"{shown}/{name} is missing")
+        for name in sorted(files):
+            if name in (exercise.app_file, exercise.notebook):
+                continue
             try:
                 texts[name] = files[name].decode("utf-8")
             except UnicodeDecodeError:

@@ -151,7 +151,11 @@ def init_db_on_a_new_machine(module, folder, secret):
         os.environ.pop("FLASK_SECRET_KEY", None)
         if before is not None:
             os.environ["FLASK_SECRET_KEY"] = before
-    result = app.test_cli_runner().invoke(args=["init-db"])
+    from flask.cli import FlaskGroup
+
+    # As `flask --app app init-db` runs it: through Flask's command group, in an app context.
+    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
+    result = app.test_cli_runner().invoke(group, args=["init-db"])
     error = result.exception
     if "sqlalchemy" in app.extensions:
         with app.app_context():
