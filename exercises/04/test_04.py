@@ -184,19 +184,21 @@ def test_home_page_extends_the_base_layout(client, files):
         )
     chain, name = [], "index.html"
     while name != "base.html":
-        parent = parent_of(template_tree(files, name))
+        tree = template_tree(files, name)
+        parent = parent_of(tree)
+        fix = EXTEND_BASE if name == "index.html" else f"make templates/{name} extend base.html"
         if parent is None:
-            whole = name == "index.html" and SKELETON.search(files["templates/index.html"])
+            whole = name == "index.html" and SKELETON.search(html_of(tree))
             expect(
                 False,
                 f"templates/{name} does not extend base.html"
                 + (": it is still a whole page of its own" if whole else ""),
-                fix=EXTEND_BASE,
+                fix=fix,
             )
         expect(
             parent and parent not in chain and len(chain) < 5,
             f"templates/{name} extends {parent!r}, which does not lead to base.html",
-            fix=EXTEND_BASE,
+            fix=fix,
         )
         chain.append(parent)
         name = parent
