@@ -37,17 +37,6 @@ PARSER = Environment()  # only parses the learner's templates; it never renders 
 # Probes: these run beside the learner's app and return plain data.
 
 
-def read_learner_files(app):
-    """The learner's files as text, by name: app.py and templates/*.html, read beside the app."""
-    from pathlib import Path
-
-    folder = Path(app.root_path)
-    templates = sorted(
-        path.relative_to(folder).as_posix() for path in folder.glob("templates/*.html")
-    )
-    return {name: (folder / name).read_text(encoding="utf-8") for name in ["app.py", *templates]}
-
-
 def apply_filter(app, name, value):
     """The template filter ``name`` applied to ``value``, or None when there is no such filter."""
     function = app.jinja_env.filters.get(name)
@@ -143,13 +132,9 @@ def expect_page(response, status=200, fixes=None):
 
 
 @pytest.fixture
-def files(probe):
-    """The learner's files as text, the way the submission fixture will give them.
-
-    The submission fixture does not hold the files that the manifest's glob templates/*.html
-    matches yet (it reports the glob itself as a missing file), so this reads them beside the app.
-    """
-    return probe(read_learner_files)
+def files(submission):
+    """The learner's files as text, by name: app.py and templates/*.html."""
+    return dict(submission)
 
 
 # layout
