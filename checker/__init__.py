@@ -1,20 +1,11 @@
-"""flask-workbook's checker: grade a learner's Flask code with plain pytest checks."""
+"""flask-workbook's checker: grade a learner's Flask code with plain pytest checks.
+
+Checks import what they need from :mod:`checker.api`; this package itself holds only the version,
+so that loading the pytest plugin costs nothing in a run that has no exercise in it.
+"""
 
 from __future__ import annotations
 
-from checker.expect import expect, expect_header, expect_json, expect_status, expect_text
-from checker.failures import CheckFailed
-from checker.results import Outcome
-
 __version__ = "0.1.0"
 
-__all__ = [
-    "CheckFailed",
-    "Outcome",
-    "__version__",
-    "expect",
-    "expect_header",
-    "expect_json",
-    "expect_status",
-    "expect_text",
-]
+__all__ = ["__version__"]

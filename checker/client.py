@@ -9,22 +9,76 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from http.cookies import CookieError, SimpleCookie
+from typing import Any, NamedTuple, Protocol
 
 from werkzeug.datastructures import Headers
 
+from checker import probes
 from checker.failures import Raised
+
+
+class Rendered(NamedTuple):
+    """A template the app rendered while serving a request, and its context's variable names."""
+
+    name: str
+    context: tuple[str, ...]
+
+
+class LogEntry(NamedTuple):
+    """A log record emitted while the app served a request."""
+
+    logger: str
+    level: str  # "INFO", "WARNING", ...
+    message: str
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one of the app's Flask CLI commands did."""
+
+    command_line: str  # "flask init-db"
+    exit_code: int
+    output: str
+    error: Raised | None = None  # the exception the command raised, other than exiting
 
 
 @dataclass(frozen=True)
 class Response:
-    """A response from the learner's app."""
+    """A response from the learner's app, and what the app did while it served it."""
 
     request_line: str
     status_code: int
     headers: Headers
     data: bytes
     error: Raised | None = field(default=None)
+    templates: tuple[Rendered, ...] = ()
+    flashes: tuple[tuple[str, str], ...] = ()  # (category, message)
+    session: dict[str, Any] = field(default_factory=dict)  # the session after the request
+    logs: tuple[LogEntry, ...] = ()
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The cookies this response set, by name (an expired one has the value "")."""
+        return {name: morsel.value for name, morsel in self._set_cookies().items()}
+
+    def cookie(self, name: str) -> dict[str, str] | None:
+        """The attributes of the cookie ``name`` this response set (``path``, ``httponly``, ...)."""
+        morsel = self._set_cookies().get(name)
+        if morsel is None:
+            return None
+        return {key: str(value) for key, value in morsel.items() if value}
+
+    def _set_cookies(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for header in self.headers.getlist("Set-Cookie"):
+            parsed: SimpleCookie = SimpleCookie()
+            try:
+                parsed.load(header)
+            except CookieError:
+                continue
+            found.update(parsed)
+        return found
 
     @property
     def mimetype(self) -> str:
@@ -77,8 +131,15 @@ class Target(Protocol):
         """Run ``function(app_or_module, *args)`` beside the learner's app; return JSON-able data."""
         ...
 
+    def invoke(self, args: tuple[str, ...]) -> CliResult:
+        """Run one of the app's Flask CLI commands."""
+        ...
 
-_OPTIONS = {"query_string", "headers", "data", "json", "follow_redirects", "content_type"}
+
+_OPTIONS = {
+    "query_string", "headers", "data", "json", "follow_redirects", "content_type", "base_url",
+    "auth", "max_bytes",
+}  # fmt: skip
 
 
 class Client:
@@ -125,6 +186,54 @@ class Probe:
     def module(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(module, *args)``, given the learner's module instead of the app."""
         return self._target.probe(_named(function), args, "module")
+
+    # Standard probes: what most checks need to know about an app, with no probe code of their own.
+
+    def routes(self) -> list[dict[str, Any]]:
+        """Every route: ``{"rule": "/books/<int:book_id>", "endpoint": ..., "methods": [...]}``."""
+        return self._standard(probes.routes)  # type: ignore[no-any-return]
+
+    def blueprints(self) -> dict[str, dict[str, Any]]:
+        """Registered blueprints by name: ``{"auth": {"url_prefix": "/auth"}}``."""
+        return self._standard(probes.blueprints)  # type: ignore[no-any-return]
+
+    def config(self, *keys: str) -> dict[str, Any]:
+        """Those config values (JSON-able; others as their repr); missing keys are left out."""
+        return self._standard(probes.config, *keys)  # type: ignore[no-any-return]
+
+    def extensions(self) -> list[str]:
+        """The names in ``app.extensions``, sorted."""
+        return self._standard(probes.extensions)  # type: ignore[no-any-return]
+
+    def error_handlers(self) -> list[dict[str, Any]]:
+        """``{"blueprint": None or name, "code": 404 or None, "exception": "NotFound"}`` each."""
+        return self._standard(probes.error_handlers)  # type: ignore[no-any-return]
+
+    def cli_commands(self) -> list[str]:
+        """The names of the commands added to ``app.cli``, sorted."""
+        return self._standard(probes.cli_commands)  # type: ignore[no-any-return]
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """``url_for(endpoint, **values)`` in a test request context of the learner's app."""
+        return self._standard(probes.url_for, endpoint, values)  # type: ignore[no-any-return]
+
+    def _standard(self, function: Callable[..., Any], *args: Any) -> Any:
+        return self._target.probe(function, args, "app")
+
+
+class Cli:
+    """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+
+    def invoke(self, *args: str) -> CliResult:
+        """``flask --app ... ARGS`` against the learner's app: exit code and output."""
+        if not args or not all(isinstance(arg, str) for arg in args):
+            raise TypeError(
+                'cli.invoke() takes the command and its arguments as strings: "init-db"'
+            )
+        return self._target.invoke(tuple(args))
 
 
 def _named(function: Callable[..., Any]) -> Callable[..., Any]:

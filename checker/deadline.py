@@ -1,7 +1,8 @@
 """Run the learner's code in a worker thread and give up on it after a deadline.
 
-Threads work the same on Linux, macOS and Windows, where fork and SIGALRM do not. When the deadline
-passes, the learner's thread is asked to stop by raising an exception inside it (CPython's
+Threads work the same on Linux, macOS and Windows, where fork and SIGALRM do not, and the same in a
+sandboxed child as under ``pytest exercises/NN``, so the learner's code meets the same world in
+both (``signal.signal()`` at import fails alike, for one). When the deadline passes, the learner's thread is asked to stop by raising an exception inside it (CPython's
 ``PyThreadState_SetAsyncExc``), which ends pure-Python loops and servers that poll; a thread stuck in
 a blocking C call is left behind as a daemon and dies with the process.
 """
@@ -9,12 +10,10 @@ a blocking C call is left behind as a daemon and dies with the process.
 from __future__ import annotations
 
 import ctypes
-import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Collection
-from types import FrameType
 from typing import TypeVar
 
 from checker.failures import LearnerTimeout, Location
@@ -22,7 +21,7 @@ from checker.tracing import location_in
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 3.0
+DEFAULT_TIMEOUT = 3.0  # the plugin's DEFAULT_TIMEOUT too
 
 _SERVER_FUNCTIONS = {"run_simple", "serve_forever"}
 
@@ -38,16 +37,11 @@ def call(
     seconds: float,
     doing: str,
     learner_files: Collection[str],
-    alarm: bool = False,
 ) -> T:
     """Return ``function()``, or raise LearnerTimeout if it takes longer than ``seconds``.
 
-    Exceptions raised by ``function`` are re-raised unchanged in the calling thread. With
-    ``alarm``, the deadline is a SIGALRM timer in this thread instead of a worker thread: cheaper,
-    but only for POSIX main threads, such as a sandboxed child's.
+    Exceptions raised by ``function`` are re-raised unchanged in the calling thread.
     """
-    if alarm:
-        return _call_with_alarm(function, seconds, doing, learner_files)
     box: dict[str, object] = {}
 
     def run() -> None:
@@ -70,36 +64,6 @@ def call(
         assert isinstance(error, BaseException)
         raise error.with_traceback(error.__traceback__)
     return box["value"]  # type: ignore[return-value]
-
-
-class _Alarm(BaseException):
-    """The deadline passed; carries where the learner's code was."""
-
-    def __init__(self, frame: FrameType | None) -> None:
-        self.stack = traceback.extract_stack(frame)
-        super().__init__()
-
-
-def _raise_alarm(signum: int, frame: FrameType | None) -> None:
-    raise _Alarm(frame)
-
-
-def _call_with_alarm(
-    function: Callable[[], T], seconds: float, doing: str, learner_files: Collection[str]
-) -> T:
-    previous = signal.signal(signal.SIGALRM, _raise_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return function()
-    except _Alarm as alarm:
-        location = location_in(((s.filename, s.lineno or 0) for s in alarm.stack), learner_files)
-        names = {summary.name for summary in alarm.stack}
-        raise LearnerTimeout(
-            doing, seconds, location, _likely_cause(names, location, doing)
-        ) from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _interrupt(worker: threading.Thread) -> None:

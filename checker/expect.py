@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from checker.client import Response
 from checker.failures import CheckFailed
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 _STATUS_HELP = {
     400: "the app rejected the request as bad input",
@@ -39,7 +43,8 @@ def expect_status(
 
 
 def expect_json(response: Response, expected: Any, *, fix: str | None = None) -> None:
-    """Fail unless the response body is JSON equal to ``expected``."""
+    """Fail unless the response body is JSON equal to ``expected``, type for type: ``true`` is not
+    ``1``, and ``1`` is not ``1.0``."""
     actual = response.get_json()
     if actual is None:
         body = _preview(response.text)
@@ -50,13 +55,253 @@ def expect_json(response: Response, expected: Any, *, fix: str | None = None) ->
             actual=response.text,
             fix=fix or "return a dict (or jsonify(...)) so Flask sends application/json",
         )
-    if actual != expected:
+    difference = differs(actual, expected)
+    if difference is not None:
         raise CheckFailed(
-            f"{response.request_line} answered JSON {_short(actual)}, expected {_short(expected)}",
+            f"{response.request_line} answered JSON {_short(actual)}, expected {_short(expected)}"
+            + ("" if difference == "" else f": {difference}"),
             expected=expected,
             actual=actual,
             fix=fix,
         )
+
+
+def expect_equal(actual: Any, expected: Any, what: str, *, fix: str | None = None) -> None:
+    """Fail unless ``actual`` equals ``expected`` type for type; ``what`` names it in the message."""
+    difference = differs(actual, expected)
+    if difference is not None:
+        message = f"{what} is {_short(actual)}, expected {_short(expected)}"
+        raise CheckFailed(
+            message + ("" if difference == "" else f": {difference}"),
+            expected=expected,
+            actual=actual,
+            fix=fix,
+        )
+
+
+def differs(actual: Any, expected: Any, where: str = "") -> str | None:
+    """None when the two are equal type for type; else where and how they differ ("" when the
+    whole value simply differs)."""
+    if _kind(actual) != _kind(expected):
+        return (
+            f"{where or 'the value'} is {_shown(actual)} ({_kind(actual)}), "
+            f"not {_shown(expected)} ({_kind(expected)})"
+        )
+    if isinstance(expected, dict):
+        missing = [key for key in expected if key not in actual]
+        extra = [key for key in actual if key not in expected]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("no " + ", ".join(repr(key) for key in missing))
+            if extra:
+                parts.append("an unexpected " + ", ".join(repr(key) for key in extra))
+            return f"{where or 'the object'} has " + " and ".join(parts)
+        for key in expected:
+            found = differs(actual[key], expected[key], f"{where}[{key!r}]")
+            if found is not None:
+                return (
+                    found
+                    or f"{where}[{key!r}] is {_short(actual[key])}, expected {_short(expected[key])}"
+                )
+        return None
+    if isinstance(expected, (list, tuple)):
+        if len(actual) != len(expected):
+            return f"{where or 'the list'} has {len(actual)} items, expected {len(expected)}"
+        for index, (got, wanted) in enumerate(zip(actual, expected, strict=False)):
+            found = differs(got, wanted, f"{where}[{index}]")
+            if found is not None:
+                return found or f"{where}[{index}] is {_short(got)}, expected {_short(wanted)}"
+        return None
+    return None if actual == expected else ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    """A value as JSON writes it: true, null, "text"."""
+    try:
+        import json
+
+        return _clip(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return _short(value)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def expect_redirect(response: Response, to: str, *, fix: str | None = None) -> None:
+    """Fail unless the response redirects (301, 302, 303, 307 or 308) to the path ``to``."""
+    if response.status_code not in _REDIRECTS:
+        message = (
+            f"{response.request_line} answered {response.status_code}, expected a redirect to {to}"
+        )
+        if response.error is not None:
+            message += f": the view raised {response.error.summary}"
+        raise CheckFailed(message, expected=to, actual=response.status_code, fix=fix)
+    location = response.location
+    if not location:
+        raise CheckFailed(
+            f"{response.request_line} answered {response.status_code} without a Location header",
+            expected=to,
+            actual=None,
+            fix=fix or "return redirect(url) so Flask sets the Location header",
+        )
+    parts = urlsplit(location)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    wanted = urlsplit(to)
+    if path != wanted.path + (f"?{wanted.query}" if wanted.query else ""):
+        raise CheckFailed(
+            f"{response.request_line} redirected to {location}, expected {to}",
+            expected=to,
+            actual=location,
+            fix=fix,
+        )
+
+
+def select(response: Response, css: str) -> list[Tag]:
+    """The elements of the HTML body that match the CSS selector ``css``."""
+    from bs4 import BeautifulSoup
+
+    return list(BeautifulSoup(response.data, "html.parser").select(css))
+
+
+def expect_element(
+    response: Response,
+    css: str,
+    *,
+    count: int | None = None,
+    text: str | None = None,
+    contains: str | None = None,
+    fix: str | None = None,
+) -> list[Tag]:
+    """Fail unless the HTML body has elements matching ``css`` (exactly ``count`` of them, and
+    one whose text is ``text`` or includes ``contains``, when given); return them."""
+    found = select(response, css)
+    if not found:
+        raise CheckFailed(
+            f"{response.request_line} answered a page with no element matching {css!r}"
+            + _page(response),
+            expected=css,
+            actual=None,
+            fix=fix,
+        )
+    if count is not None and len(found) != count:
+        raise CheckFailed(
+            f"{response.request_line} answered a page with {len(found)} elements matching "
+            f"{css!r}, expected {count}",
+            expected=count,
+            actual=len(found),
+            fix=fix,
+        )
+    texts = [element.get_text(" ", strip=True) for element in found]
+    if text is not None and text not in texts:
+        raise CheckFailed(
+            f"{response.request_line}: no {css!r} element has the text {text!r}; "
+            f"they have {_short(texts)}",
+            expected=text,
+            actual=texts,
+            fix=fix,
+        )
+    if contains is not None and not any(contains in shown for shown in texts):
+        raise CheckFailed(
+            f"{response.request_line}: no {css!r} element contains {contains!r}; "
+            f"they have {_short(texts)}",
+            expected=contains,
+            actual=texts,
+            fix=fix,
+        )
+    return found
+
+
+def _page(response: Response) -> str:
+    if response.status_code != 200:
+        return f" (status {response.status_code})"
+    if not response.text.strip():
+        return " (the body is empty)"
+    return ""
+
+
+def expect_template(
+    response: Response, name: str, *, context: tuple[str, ...] = (), fix: str | None = None
+) -> None:
+    """Fail unless the app rendered the template ``name`` while serving the request, with (at
+    least) the context variables ``context``."""
+    rendered = [template for template in response.templates if template.name == name]
+    if not rendered:
+        names = [template.name for template in response.templates]
+        got = f"rendered {', '.join(names)}" if names else "rendered no template"
+        raise CheckFailed(
+            f"{response.request_line} {got}, expected {name}",
+            expected=name,
+            actual=names,
+            fix=fix or (None if names else f"return render_template({name!r}, ...)"),
+        )
+    missing = [key for key in context if not any(key in t.context for t in rendered)]
+    if missing:
+        raise CheckFailed(
+            f"{response.request_line} rendered {name} without "
+            + ", ".join(repr(key) for key in missing)
+            + " in its context",
+            expected=context,
+            actual=rendered[0].context,
+            fix=fix
+            or f"pass it to the template: render_template({name!r}, "
+            + ", ".join(f"{key}=..." for key in missing)
+            + ")",
+        )
+
+
+def expect_flash(
+    response: Response,
+    message: str | None = None,
+    *,
+    category: str | None = None,
+    contains: bool = False,
+    fix: str | None = None,
+) -> None:
+    """Fail unless the view called ``flash()`` with ``message`` (and ``category``, if given)."""
+    for got_category, got_message in response.flashes:
+        text_ok = message is None or (
+            message in got_message if contains else got_message == message
+        )
+        if text_ok and (category is None or got_category == category):
+            return
+    wanted = "a flashed message" if message is None else f"the flashed message {message!r}"
+    if category is not None:
+        wanted += f" in category {category!r}"
+    got = (
+        "flashed " + ", ".join(f"{m!r} ({c})" for c, m in response.flashes)
+        if response.flashes
+        else "flashed nothing"
+    )
+    raise CheckFailed(
+        f"{response.request_line} {got}, expected {wanted}",
+        expected=message,
+        actual=response.flashes,
+        fix=fix,
+    )
 
 
 def expect_text(

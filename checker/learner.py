@@ -1,34 +1,110 @@
-"""Load a learner's files by path, under a unique module name, and serve them to checks.
+"""Import a learner's app the way ``flask --app`` finds it, and serve it to checks.
 
-Nothing here is imported by name: two exercises that both have an ``app.py`` never see each other's.
+The app runs from a private folder: a copy of the exercise with the learner's files in it (or, in a
+sandboxed child, the workspace the grader prepared). That folder is first on ``sys.path`` and the
+working directory while the learner's code runs, so ``import helpers`` in a view, ``from app import
+db`` in a sibling module, ``templates/`` and ``static/`` all work, and the instance folder and every
+file the app writes land there and are removed with it. Two exercises whose modules share names
+(``app``, ``models``) each see their own: see :class:`Namespace`.
 """
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+import importlib
+import io
 import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, got_request_exception
+from flask import Flask, got_request_exception, message_flashed, template_rendered
 from werkzeug.datastructures import Headers
 
 from checker import deadline, sources, tracing
-from checker.client import Response, describe
+from checker.client import CliResult, LogEntry, Rendered, Response, describe
 from checker.failures import LearnerError, LearnerTimeout, LearnerUnavailable
 from checker.manifest import Exercise
 from checker.results import Outcome
 from checker.tracing import display_path, raised
 
-_counter = itertools.count(1)
 _RUN_FROM_CLI = "FLASK_RUN_FROM_CLI"
+BODY_LIMIT = 4 * 1024 * 1024  # bytes of a response body read by default; a stream is cut there
+_COPY_IGNORED = ("__pycache__", "test_*.py", "*.ipynb", "instance", ".*")
+
+
+class Namespace:
+    """The learner's modules, in ``sys.modules`` only while they are the ones in use.
+
+    Entering puts the folder first on ``sys.path`` and the learner's modules into ``sys.modules``,
+    setting aside any other namespace's modules of the same names; they stay there afterwards, so a
+    thread the app started keeps working, until another namespace is entered.
+    """
+
+    _active: Namespace | None = None
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.modules: dict[str, types.ModuleType] = {}
+
+    def enter(self) -> None:
+        active = Namespace._active
+        if active is self:
+            return
+        if active is not None:
+            active.leave()
+        for name in _top_level_names(self.folder):
+            for loaded in [n for n in sys.modules if n == name or n.startswith(name + ".")]:
+                del sys.modules[loaded]  # an installed module the learner's file shadows
+        sys.modules.update(self.modules)
+        sys.path.insert(0, str(self.folder))
+        importlib.invalidate_caches()
+        Namespace._active = self
+
+    def leave(self) -> None:
+        """Take the learner's modules (the new ones too) out of ``sys.modules``."""
+        prefix = str(self.folder) + os.sep
+        for name, module in list(sys.modules.items()):
+            filename = getattr(module, "__file__", None) or ""
+            paths = [str(p) for p in getattr(module, "__path__", None) or ()]
+            if filename.startswith(prefix) or any(p.startswith(prefix) for p in paths):
+                self.modules[name] = module
+                del sys.modules[name]
+        while str(self.folder) in sys.path:
+            sys.path.remove(str(self.folder))
+        if Namespace._active is self:
+            Namespace._active = None
+
+
+def _top_level_names(folder: Path) -> set[str]:
+    """The module and package names a folder provides when it is on ``sys.path``."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return set()
+    return {
+        entry.stem if entry.suffix == ".py" else entry.name
+        for entry in entries
+        if (entry.suffix == ".py" and entry.is_file()) or (entry / "__init__.py").is_file()
+    }
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """The learner's folder as the working directory, for as long as their code runs."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 @dataclass
@@ -41,8 +117,8 @@ class Learner:
     learner_files: frozenset[str]
     timeout: float
     run_dir: Path
+    namespace: Namespace
     temporary: bool = False
-    alarm: bool = False  # deadlines by SIGALRM instead of a thread (sandboxed children)
     graded: str = ""  # the notebook graded instead of app.py, if it is one
     _clients: dict[int, Any] = field(default_factory=dict)
 
@@ -51,52 +127,55 @@ class Learner:
         self._clients[handle] = self.app.test_client()
         return handle
 
+    def _call(self, function: Callable[[], Any], doing: str) -> Any:
+        self.namespace.enter()
+        with _inside(self.run_dir):
+            return deadline.call(
+                function, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+            )
+
     def request(self, client: int, method: str, path: str, options: dict[str, Any]) -> Response:
         doing = describe(method, path, options)
         if client not in self._clients:
             self._clients[client] = self.app.test_client()
         test_client = self._clients[client]
-        errors: list[BaseException] = []
-
-        def record(sender: object, exception: BaseException, **extra: object) -> None:
-            errors.append(exception)
+        limit = int(options.pop("max_bytes", BODY_LIMIT))
+        options = _uploads(options)
+        seen = _Seen(self.app)
 
         def send() -> Response:
-            with got_request_exception.connected_to(record, self.app):
+            with seen.watching():
                 try:
-                    answer = test_client.open(path, method=method, **options)
+                    answer = test_client.open(path, method=method, buffered=False, **options)
                 except deadline.Abandoned:
                     raise
                 except Exception as error:  # propagated because the app is in testing mode
-                    errors.append(error)
+                    seen.errors.append(error)
                     return Response(doing, 500, Headers(), b"", raised(error, self.learner_files))
-            try:
-                found = raised(errors[0], self.learner_files) if errors else None
-                return Response(
-                    doing, answer.status_code, Headers(answer.headers), answer.data, found
-                )
-            finally:
-                answer.close()
+                try:
+                    body = _read(answer, limit, seen)
+                finally:
+                    answer.close()
+            found = raised(seen.errors[0], self.learner_files) if seen.errors else None
+            return Response(
+                doing,
+                answer.status_code,
+                Headers(answer.headers),
+                body,
+                found,
+                templates=tuple(seen.templates),
+                flashes=tuple(seen.flashes),
+                session=_session_of(self.app, test_client),
+                logs=tuple(seen.logs),
+            )
 
-        return deadline.call(
-            send,
-            seconds=self.timeout,
-            doing=doing,
-            learner_files=self.learner_files,
-            alarm=self.alarm,
-        )
+        return self._call(send, doing)  # type: ignore[no-any-return]
 
     def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
         subject = self.module if on == "module" else self.app
         doing = f"{function.__name__}() on your {'module' if on == 'module' else 'app'}"
         try:
-            value = deadline.call(
-                lambda: function(subject, *args),
-                seconds=self.timeout,
-                doing=doing,
-                learner_files=self.learner_files,
-                alarm=self.alarm,
-            )
+            value = self._call(lambda: function(subject, *args), doing)
         except LearnerTimeout:
             raise
         except Exception as error:
@@ -111,19 +190,129 @@ class Learner:
                 f"probe {function.__name__}() returned {type(value).__name__}, which is not JSON-able"
             ) from None
 
+    def invoke(self, args: tuple[str, ...]) -> CliResult:
+        """Run one of the app's Flask CLI commands, as ``flask --app ... ARGS`` would."""
+        doing = f"flask {' '.join(args)}".strip()
+
+        def run() -> CliResult:
+            result = self.app.test_cli_runner().invoke(args=list(args))
+            error = result.exception
+            found = None
+            if error is not None and not isinstance(error, SystemExit):
+                found = raised(error, self.learner_files)
+            return CliResult(doing, result.exit_code, result.output, found)
+
+        return self._call(run, doing)  # type: ignore[no-any-return]
+
     def close(self) -> None:
         """Forget the learner's modules, and remove the temporary copy if there is one."""
-        _forget(self.module, self.run_dir, self.temporary)
+        self.namespace.leave()
+        self.namespace.modules.clear()
+        if self.temporary:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
-def _forget(module: types.ModuleType, run_dir: Path, temporary: bool) -> None:
-    prefix = str(run_dir) + os.sep
-    for name, loaded in list(sys.modules.items()):
-        filename = getattr(loaded, "__file__", None)
-        if loaded is module or (isinstance(filename, str) and filename.startswith(prefix)):
-            del sys.modules[name]
-    if temporary:
-        shutil.rmtree(run_dir, ignore_errors=True)
+class _Seen:
+    """What the app did while serving one request: exceptions, templates, flashes, log records."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.errors: list[BaseException] = []
+        self.templates: list[Rendered] = []
+        self.flashes: list[tuple[str, str]] = []
+        self.logs: list[LogEntry] = []
+
+    def _error(self, sender: object, exception: BaseException, **extra: object) -> None:
+        self.errors.append(exception)
+
+    def _rendered(
+        self, sender: object, template: Any, context: dict[str, Any], **extra: Any
+    ) -> None:
+        self.templates.append(Rendered(str(template.name), tuple(sorted(context))))
+
+    def _flashed(self, sender: object, message: Any, category: Any, **extra: Any) -> None:
+        self.flashes.append((str(category), str(message)))
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        records = _Records(self.logs)
+        loggers = [logging.getLogger()]
+        if not self.app.logger.propagate:
+            loggers.append(self.app.logger)
+        for logger in loggers:
+            logger.addHandler(records)
+        try:
+            with (
+                got_request_exception.connected_to(self._error, self.app),
+                template_rendered.connected_to(self._rendered, self.app),
+                message_flashed.connected_to(self._flashed, self.app),
+            ):
+                yield
+        finally:
+            for logger in loggers:
+                logger.removeHandler(records)
+
+
+class _Records(logging.Handler):
+    """Keeps the log records emitted while the app serves a request, as plain data."""
+
+    def __init__(self, into: list[LogEntry]) -> None:
+        super().__init__(logging.NOTSET)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its message
+            message = str(record.msg)
+        self.into.append(LogEntry(record.name, record.levelname, message))
+
+
+def _read(answer: Any, limit: int, seen: _Seen) -> bytes:
+    """The body, at most ``limit`` bytes of it: a stream that never ends is cut there."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in answer.iter_encoded():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+    except deadline.Abandoned:
+        raise
+    except Exception as error:  # raised while streaming the body
+        seen.errors.append(error)
+    return b"".join(chunks)[:limit]
+
+
+def _uploads(options: dict[str, Any]) -> dict[str, Any]:
+    """Files given as (bytes, filename) become the file objects the test client uploads."""
+    data = options.get("data")
+    if not isinstance(data, dict):
+        return options
+    converted = {
+        key: (io.BytesIO(value[0]), *value[1:])
+        if isinstance(value, (tuple, list)) and value and isinstance(value[0], bytes)
+        else value
+        for key, value in data.items()
+    }
+    return {**options, "data": converted}
+
+
+def _session_of(app: Flask, test_client: Any) -> dict[str, Any]:
+    """The session as the next request would see it; {} when the app has none."""
+    if not app.secret_key or not test_client._cookies:
+        return {}
+    try:
+        with test_client.session_transaction() as session:
+            snapshot = dict(session)
+    except Exception:  # no session backend, or a cookie it cannot read
+        return {}
+    try:
+        value = json.loads(json.dumps(snapshot, default=str))
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def load(
@@ -131,39 +320,70 @@ def load(
     source: Path | None = None,
     timeout: float = deadline.DEFAULT_TIMEOUT,
     *,
-    alarm: bool = False,
+    workspace: Path | None = None,
+    shown: str | None = None,
 ) -> Learner:
     """Import the learner's app for ``exercise`` from ``source`` (default: the exercise folder).
 
-    Raises LearnerUnavailable with one clear message when it cannot be done.
+    The app runs from a temporary copy of the exercise, or from ``workspace`` when the caller has
+    prepared one (a sandboxed child). Raises LearnerUnavailable with one clear message when it
+    cannot be done. ``shown`` is how messages name the folder of the learner's files (by default,
+    ``source`` relative to the working directory).
     """
     source = (source or exercise.directory).resolve()
+    shown = shown or display_path(source)
     files = sources.files_in(exercise, source)
-    code_source = sources.read(exercise, files, source, display_path(source))
-    needed = [n for n in exercise.files if not (code_source.is_notebook and n == exercise.app_file)]
+    code_source = sources.read(exercise, files, Path(shown), shown)
+    needed = [
+        n for n in exercise.required if not (code_source.is_notebook and n == exercise.app_file)
+    ]
     for name in needed:
         if name not in files:
             raise LearnerUnavailable(
                 Outcome.MISSING,
-                f"{display_path(source / name)} is missing: the checks need this file. "
+                f"{shown}/{name} is missing: the checks need this file. "
                 f"Restore it from the starter in exercises/{exercise.id}/ and try again.",
             )
-    run_dir, temporary = _workspace(exercise, source)
-    learner_files = frozenset(str(source / name) for name in exercise.owned)
-    module_path = code_source.path
-    code = _compile(code_source)
-    module = types.ModuleType(f"_workbook_{exercise.id}_{next(_counter)}_{exercise.app_module}")
-    module.__file__ = str(run_dir / exercise.app_file)
-    sys.modules[module.__name__] = module
-    loading = _Loading(run_dir, learner_files, timeout, alarm)
-    shown = display_path(module_path)
+    temporary = workspace is None
+    run_dir = _workspace(exercise, source, files) if workspace is None else workspace.resolve()
     try:
-        loading.run(lambda: exec(code, module.__dict__), f"importing {shown}")
-        app = _find_app(exercise, module, shown, loading)
+        return _import(exercise, shown, files, code_source, run_dir, timeout, temporary)
     except BaseException:
-        _forget(module, run_dir, temporary)
+        if temporary:
+            shutil.rmtree(run_dir, ignore_errors=True)
         raise
-    loaded = Learner(exercise, module, app, learner_files, timeout, run_dir, temporary, alarm)
+
+
+def _import(
+    exercise: Exercise,
+    shown_folder: str,
+    files: dict[str, bytes],
+    code_source: sources.Source,
+    run_dir: Path,
+    timeout: float,
+    temporary: bool,
+) -> Learner:
+    for name in files:
+        tracing.register_shown(run_dir / name, f"{shown_folder}/{name}")
+    if code_source.is_notebook:  # its code cells become the app module
+        (run_dir / exercise.app_file).write_text(code_source.text, encoding="utf-8")
+        tracing.register(code_source, as_file=run_dir / exercise.app_file)
+    else:
+        _check_syntax(code_source, run_dir / exercise.app_file)
+    learner_files = frozenset(str(run_dir / name) for name in {*files, exercise.app_file})
+    namespace = Namespace(run_dir)
+    namespace.enter()
+    loading = _Loading(run_dir, learner_files, timeout)
+    shown = display_path(code_source.path)
+    try:
+        module = loading.run(
+            lambda: importlib.import_module(exercise.app_module), f"importing {shown}"
+        )
+        app = _find_app(exercise, module, shown, loading, run_dir)
+    except BaseException:
+        namespace.leave()
+        raise
+    loaded = Learner(exercise, module, app, learner_files, timeout, run_dir, namespace, temporary)
     loaded.graded = display_path(code_source.path) if code_source.is_notebook else ""
     return loaded
 
@@ -180,43 +400,72 @@ def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEO
         for view in app.view_functions.values()
         if hasattr(view, "__code__")
     )
-    return Learner(exercise, module, app, files, timeout, Path(app.root_path))
+    folder = Path(app.root_path)
+    return Learner(exercise, module, app, files, timeout, folder, _Untouched(folder))
 
 
-def _workspace(exercise: Exercise, source: Path) -> tuple[Path, bool]:
-    """Where the app runs: the exercise itself, or a private copy of it with the learner's files."""
-    if source == exercise.directory.resolve():
-        return source, False
-    run_dir = Path(tempfile.mkdtemp(prefix=f"workbook-{exercise.id}-"))
+class _Untouched(Namespace):
+    """The namespace of an app made elsewhere: its modules are already where they belong."""
+
+    def enter(self) -> None:
+        pass
+
+    def leave(self) -> None:
+        pass
+
+
+def _workspace(exercise: Exercise, source: Path, files: dict[str, bytes]) -> Path:
+    """A private copy of the exercise, with the learner's files from ``source`` in it."""
+    run_dir = Path(tempfile.mkdtemp(prefix=f"workbook-{exercise.id}-")).resolve()
     shutil.copytree(
         exercise.directory,
         run_dir,
         dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("__pycache__", "test_*.py", "*.ipynb"),
+        ignore=ignore_owned(exercise, exercise.directory),
     )
-    for name in exercise.owned:
-        if (source / name).is_file():
-            shutil.copyfile(source / name, run_dir / name)
-    return run_dir, True
+    for name, data in files.items():
+        target = run_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return run_dir
 
 
-def _compile(source: sources.Source) -> types.CodeType:
-    tracing.register(source)
+def ignore_owned(exercise: Exercise, top: Path) -> Callable[[str, list[str]], set[str]]:
+    """A copytree filter: leave out tests, caches, notebooks and the starter's learner files,
+    so the copy holds what the exercise provides and only the learner's own files beside it."""
+    plain = shutil.ignore_patterns(*_COPY_IGNORED)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(plain(folder, names))
+        relative = Path(folder).relative_to(top)
+        for name in names:
+            path = (relative / name).as_posix()
+            if exercise.owns(path):
+                ignored.add(name)
+        return ignored
+
+    return ignore
+
+
+def _check_syntax(source: sources.Source, path: Path) -> None:
+    """Compile the app file first, so a syntax error is one clear message with a caret."""
     try:
-        return compile(source.text, str(source.path), "exec", dont_inherit=True)
+        compile(source.text, str(path), "exec", dont_inherit=True)
     except SyntaxError as error:
-        where = tracing.location(str(source.path), error.lineno or 0)
-        caret = ""
-        if error.text:
-            line = error.text.rstrip("\n")
-            stripped = line.lstrip()
-            offset = max((error.offset or 1) - (len(line) - len(stripped)), 1)
-            caret = f"\n    {stripped}\n    {' ' * (offset - 1)}^"
-        cell = f"cell {where.cell}, " if where.cell is not None else ""
-        raise LearnerUnavailable(
-            Outcome.ERROR,
-            f"{where.file}, {cell}line {where.line}: {type(error).__name__}: {error.msg}{caret}",
-        ) from None
+        raise LearnerUnavailable(Outcome.ERROR, syntax_message(error)) from None
+
+
+def syntax_message(error: SyntaxError) -> str:
+    """``app.py, line 3: SyntaxError: ...`` with the line and a caret under the problem."""
+    where = tracing.location(str(error.filename or ""), error.lineno or 0)
+    caret = ""
+    if error.text:
+        line = error.text.rstrip("\n")
+        stripped = line.lstrip()
+        offset = max((error.offset or 1) - (len(line) - len(stripped)), 1)
+        caret = f"\n    {stripped}\n    {' ' * (offset - 1)}^"
+    cell = f"cell {where.cell}, " if where.cell is not None else ""
+    return f"{where.file}, {cell}line {where.line}: {type(error).__name__}: {error.msg}{caret}"
 
 
 @dataclass(frozen=True)
@@ -224,7 +473,6 @@ class _Loading:
     run_dir: Path
     learner_files: frozenset[str]
     timeout: float
-    alarm: bool
 
     def run(self, action: Callable[[], Any], doing: str) -> Any:
         """Run learner code while loading; whatever goes wrong becomes LearnerUnavailable.
@@ -232,17 +480,13 @@ class _Loading:
         Flask's own CLI sets FLASK_RUN_FROM_CLI so that an ``app.run()`` in an imported app returns
         at once; the checks import the app the same way, so such a call starts no server.
         """
-        sys.path.insert(0, str(self.run_dir))
         previous = os.environ.get(_RUN_FROM_CLI)
         os.environ[_RUN_FROM_CLI] = "true"
         try:
-            return deadline.call(
-                action,
-                seconds=self.timeout,
-                doing=doing,
-                learner_files=self.learner_files,
-                alarm=self.alarm,
-            )
+            with _inside(self.run_dir):
+                return deadline.call(
+                    action, seconds=self.timeout, doing=doing, learner_files=self.learner_files
+                )
         except LearnerTimeout as timeout:
             raise LearnerUnavailable(Outcome.TIMEOUT, timeout.show()) from None
         except SystemExit as error:
@@ -251,19 +495,50 @@ class _Loading:
                 Outcome.CRASHED,
                 f"{doing} called exit({code}), which would stop the program: remove the call.",
             ) from None
+        except SyntaxError as error:  # in a sibling module the app imports
+            raise LearnerUnavailable(Outcome.ERROR, syntax_message(error)) from None
+        except MemoryError:
+            raise
         except Exception as error:
             found = raised(error, self.learner_files)
             raise LearnerUnavailable(Outcome.ERROR, f"{doing} raised {found.summary}") from None
         finally:
-            if str(self.run_dir) in sys.path:
-                sys.path.remove(str(self.run_dir))
             if previous is None:
                 os.environ.pop(_RUN_FROM_CLI, None)
             else:
                 os.environ[_RUN_FROM_CLI] = previous
 
 
-def _find_app(exercise: Exercise, module: types.ModuleType, shown: str, loading: _Loading) -> Flask:
+def test_config(exercise: Exercise, run_dir: Path) -> dict[str, Any]:
+    """The manifest's ``[config]`` for this run: ``{instance}`` is the app's own instance folder,
+    ``{database_url}`` is ``DATABASE_URL`` when it is set, else a SQLite file in that folder."""
+    instance = run_dir / "instance"
+    values = {
+        "instance": str(instance),
+        "database_url": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'app.db'}",
+    }
+    needs_folder = False
+
+    def fill(value: Any) -> Any:
+        nonlocal needs_folder
+        if isinstance(value, str) and "{" in value:
+            needs_folder = True
+            return value.format_map(values)
+        if isinstance(value, list):
+            return [fill(item) for item in value]
+        if isinstance(value, dict):
+            return {key: fill(item) for key, item in value.items()}
+        return value
+
+    config = {key: fill(value) for key, value in exercise.config.items()}
+    if needs_folder:
+        instance.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def _find_app(
+    exercise: Exercise, module: types.ModuleType, shown: str, loading: _Loading, run_dir: Path
+) -> Flask:
     name = exercise.app_name
     if not hasattr(module, name):
         what = "an application factory" if exercise.factory else "a Flask application"
@@ -279,7 +554,7 @@ def _find_app(exercise: Exercise, module: types.ModuleType, shown: str, loading:
     if exercise.factory:
         if not callable(found):
             raise LearnerUnavailable(Outcome.ERROR, f"{shown}: {name} is not a function")
-        config = dict(exercise.config)
+        config = test_config(exercise, run_dir)
         factory = found
         found = loading.run(lambda: factory(config), f"calling {name}()")
     if not isinstance(found, Flask):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+
+import pathspec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,11 +25,12 @@ _APP_SPEC = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:[A-Za-z_][A-Za-z0-9_]*$")
 
 _EXERCISE_KEYS = {
     "id", "title", "lesson", "files", "app", "factory", "config", "tasks", "sandbox", "notebook",
-    "graded",
+    "graded", "preload",
 }  # fmt: skip
 _GRADED = ("app", "notebook", "choice")
 _TASK_KEYS = {"id", "title", "points", "hints"}
-_SANDBOX_KEYS = {"processes", "memory_mb", "timeout"}
+_SANDBOX_KEYS = {"processes", "threads", "memory_mb", "timeout", "listen"}
+_GLOB = re.compile(r"[*?\[]")
 
 
 class ManifestError(Exception):
@@ -52,9 +57,11 @@ class Task:
 class Sandbox:
     """What the learner's code may need when it is graded in a sandbox."""
 
-    processes: int = 0
-    memory_mb: int = 512
-    timeout: float | None = None
+    processes: int = 0  # child processes the app may start (gunicorn workers, say)
+    threads: int = 16  # threads the app may run besides its main one
+    memory_mb: int = 1024
+    timeout: float | None = None  # seconds a check may take, when the default is too short
+    listen: bool = False  # whether the app may listen on its own loopback
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class Exercise:
     title: str
     directory: Path
     lesson: str
-    files: tuple[str, ...]
+    files: tuple[str, ...]  # the learner's files: names or globs, relative to the exercise
     app_module: str
     app_name: str
     factory: bool
@@ -74,11 +81,50 @@ class Exercise:
     sandbox: Sandbox = Sandbox()
     notebook: str | None = None  # a notebook the learner may solve the exercise in instead
     graded: str = "app"  # "app", "notebook", or "choice": the learner's recorded choice
+    package: bool = False  # the app module is a package: app_module/__init__.py
+    preload: tuple[str, ...] = ()  # libraries the grader's warm process imports once
 
     @property
     def owned(self) -> tuple[str, ...]:
-        """Every file the learner owns: the app's files and the exercise notebook, if any."""
-        return self.files + ((self.notebook,) if self.notebook else ())
+        """The learner's files that are named outright (no glob), and the notebook, if any."""
+        named = tuple(name for name in self.files if not _GLOB.search(name))
+        return named + ((self.notebook,) if self.notebook else ())
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The learner files the checks need: every file named outright, never a glob's."""
+        return tuple(name for name in self.files if not _GLOB.search(name))
+
+    def owns(self, name: str) -> bool:
+        """Whether the file at ``name`` (relative, with /) is the learner's."""
+        return name == self.notebook or _spec(self.files).match_file(name)
+
+    def owned_in(self, folder: Path) -> list[str]:
+        """The learner's files that exist in ``folder``, as relative paths with /, sorted."""
+        if not folder.is_dir():
+            return []
+        found = {name for name in self.owned if (folder / name).is_file()}
+        for name in self.candidates(folder) if self.globs else ():
+            if (folder / name).is_file():
+                found.add(name)
+        return sorted(found)
+
+    def candidates(self, folder: Path) -> list[str]:
+        """Paths below ``folder`` that the learner's globs match, symbolic links included and
+        never followed."""
+        found = []
+        for top, folders, names in os.walk(folder):
+            folders[:] = [name for name in folders if name != "__pycache__"]
+            relative = Path(top).relative_to(folder)
+            for name in names:
+                path = (relative / name).as_posix()
+                if self.owns(path):
+                    found.append(path)
+        return sorted(found)
+
+    @property
+    def globs(self) -> bool:
+        return any(_GLOB.search(name) for name in self.files)
 
     @property
     def points(self) -> int:
@@ -88,7 +134,7 @@ class Exercise:
     @property
     def app_file(self) -> str:
         """The learner file that holds the app or its factory."""
-        return f"{self.app_module}.py"
+        return f"{self.app_module}/__init__.py" if self.package else f"{self.app_module}.py"
 
     def task(self, task_id: str) -> Task:
         """The task called ``task_id``; KeyError if there is none."""
@@ -137,7 +183,23 @@ def parse(
         raise ManifestError(
             path, "files must be a non-empty list of file names", 'files = ["app.py"]'
         )
+    for name in files:
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in name or not name.strip():
+            raise ManifestError(
+                path,
+                f"learner file {name!r} is not a path inside the exercise",
+                'write paths relative to the exercise folder, with /, like "templates/*.html"',
+            )
     for name in files if check_files else ():
+        if _GLOB.search(name):
+            if not _spec((name,)).match_tree_files(str(directory)):
+                raise ManifestError(
+                    path,
+                    f"learner files {name!r} match nothing in {directory}",
+                    "add a starter file it matches, or correct the pattern",
+                )
+            continue
         if not (directory / name).is_file():
             raise ManifestError(
                 path,
@@ -148,11 +210,14 @@ def parse(
     if not _APP_SPEC.match(app_spec):
         raise ManifestError(path, f"app {app_spec!r} is not module:name", 'write app = "app:app"')
     app_module, app_name = app_spec.split(":")
-    if f"{app_module}.py" not in files:
+    owned = _spec(tuple(files))
+    package = not owned.match_file(f"{app_module}.py")
+    if package and not owned.match_file(f"{app_module}/__init__.py"):
         raise ManifestError(
             path,
-            f"app names module {app_module!r}, but {app_module}.py is not a learner file",
-            f'add "{app_module}.py" to files',
+            f"app names module {app_module!r}, but neither {app_module}.py nor "
+            f"{app_module}/__init__.py is a learner file",
+            f'add "{app_module}.py" (or the package, "{app_module}/*.py") to files',
         )
     factory = data.get("factory", False)
     if not isinstance(factory, bool):
@@ -195,6 +260,11 @@ def parse(
         raise ManifestError(
             path, f"graded = {graded!r} needs a notebook", 'notebook = "exercise.ipynb"'
         )
+    preload = data.get("preload", [])
+    if not isinstance(preload, list) or not all(isinstance(name, str) for name in preload):
+        raise ManifestError(
+            path, "preload must be a list of module names", 'preload = ["flask_sqlalchemy"]'
+        )
     return Exercise(
         id=exercise_id,
         title=title,
@@ -209,7 +279,15 @@ def parse(
         sandbox=_parse_sandbox(data.get("sandbox", {}), path),
         notebook=notebook,
         graded=graded,
+        package=package,
+        preload=tuple(preload),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec[Any]:
+    """The learner-file patterns as a matcher; each is anchored at the exercise folder."""
+    return pathspec.PathSpec.from_lines("gitignore", ["/" + name for name in patterns])
 
 
 def _parse_task(raw: Any, index: int, path: Path) -> Task:
@@ -244,12 +322,17 @@ def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
         raise ManifestError(path, "sandbox must be a table", "write it as [sandbox]")
     _no_unknown_keys(raw, _SANDBOX_KEYS, path, "[sandbox]")
     processes = raw.get("processes", 0)
-    memory_mb = raw.get("memory_mb", 512)
+    threads = raw.get("threads", Sandbox.threads)
+    memory_mb = raw.get("memory_mb", Sandbox.memory_mb)
     timeout = raw.get("timeout")
-    if not isinstance(processes, int) or isinstance(processes, bool) or processes < 0:
-        raise ManifestError(
-            path, "[sandbox] processes must be a whole number, 0 or more", "processes = 4"
-        )
+    listen = raw.get("listen", False)
+    for key, value in (("processes", processes), ("threads", threads)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ManifestError(
+                path, f"[sandbox] {key} must be a whole number, 0 or more", f"{key} = 4"
+            )
+    if not isinstance(listen, bool):
+        raise ManifestError(path, "[sandbox] listen must be true or false", "listen = true")
     if not isinstance(memory_mb, int) or isinstance(memory_mb, bool) or memory_mb <= 0:
         raise ManifestError(
             path, "[sandbox] memory_mb must be a positive whole number", "memory_mb = 512"
@@ -258,7 +341,9 @@ def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
         raise ManifestError(
             path, "[sandbox] timeout must be a positive number of seconds", "timeout = 10"
         )
-    return Sandbox(processes, memory_mb, None if timeout is None else float(timeout))
+    return Sandbox(
+        processes, threads, memory_mb, None if timeout is None else float(timeout), listen
+    )
 
 
 def _required(data: dict[str, Any], key: str, kind: type, path: Path, where: str = "") -> Any:

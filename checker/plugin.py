@@ -10,17 +10,24 @@ import sys
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from checker import deadline, learner, manifest, scoring
-from checker.client import Client, Probe, Response, Target
+from checker import manifest, scoring
 from checker.failures import CheckFailure, LearnerUnavailable
 from checker.manifest import Exercise, ManifestError
 from checker.report import Line, exercise_lines, score_line
 from checker.results import CheckResult, ExerciseResult, Outcome
 from checker.submission import Submission, resolve_submission
+
+# What serves the learner's app (Flask, Werkzeug, the loader) is imported only once a check needs
+# it, so a pytest run with no exercise in it pays next to nothing for this plugin.
+if TYPE_CHECKING:
+    from checker import learner
+    from checker.client import Cli, Client, CliResult, Probe, Response, Target
+
+DEFAULT_TIMEOUT = 3.0  # seconds before the learner's code is given up on (checker.deadline's too)
 
 
 @dataclass
@@ -33,7 +40,10 @@ class _Run:
     files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
     checked_nodes: set[str] = field(default_factory=set)  # node ids of exercise checks
     collected: set[Path] = field(default_factory=set)  # exercise folders with checks in this run
-    learners: dict[Path, learner.Learner | LearnerUnavailable] = field(default_factory=dict)
+    # by (exercise folder, "" or the node id of a check that has an app of its own)
+    learners: dict[tuple[Path, str], learner.Learner | LearnerUnavailable] = field(
+        default_factory=dict
+    )
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
 
@@ -47,8 +57,14 @@ class Grading(Protocol):
     def is_hidden(self, path: Path) -> bool:
         """Whether a check file is one of the instructor's hidden checks."""
 
-    def target(self, exercise: Exercise, learner: str) -> Target:
-        """The learner's sandboxed app; raises LearnerUnavailable when there is none."""
+    def target(self, exercise: Exercise, learner: str, fresh: str = "") -> Target:
+        """The learner's sandboxed app; raises LearnerUnavailable when there is none.
+
+        ``fresh`` names a check that asked for an app of its own (``fresh_app``); its app is
+        closed once the check is over (see ``release``)."""
+
+    def release(self, exercise: Exercise, learner: str, fresh: str) -> None:
+        """Close the app of its own that the check ``fresh`` was given."""
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         """The learner's files as text; raises LearnerUnavailable when there are none."""
@@ -61,7 +77,7 @@ run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
 grading_key = pytest.StashKey[Grading]()
 _check_key = pytest.StashKey[CheckResult]()
-_errors_key = pytest.StashKey[list[Response]]()
+_errors_key = pytest.StashKey[list["Response"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,13 +93,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         type=float,
         default=None,
-        help=f"give up on the learner's code after this long (default {deadline.DEFAULT_TIMEOUT:g})",
+        help=f"give up on the learner's code after this long (default {DEFAULT_TIMEOUT:g})",
     )
     parser.addini("check_timeout", "seconds before the learner's code is given up on", default=None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "task(id): the exercise task that this check grades")
+    config.addinivalue_line(
+        "markers",
+        "fresh_app: the check gets an app of its own (a new import or factory call, with a new "
+        "instance folder and database)",
+    )
     submission = config.getoption("submission")
     if submission is not None:
         path = Path(submission)
@@ -94,7 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
         submission_path = None
     timeout = config.getoption("check_timeout") or config.getini("check_timeout")
     try:
-        seconds = float(timeout) if timeout else deadline.DEFAULT_TIMEOUT
+        seconds = float(timeout) if timeout else DEFAULT_TIMEOUT
     except ValueError:
         raise pytest.UsageError(f"check_timeout {timeout!r} is not a number of seconds") from None
     if seconds <= 0:
@@ -172,25 +193,44 @@ def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
 
 
 def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
+    from checker import learner
+
     config = request.config
-    exercise = _exercise(request, "client or probe")
+    exercise = _exercise(request, "client, probe or cli")
+    fresh = request.node.nodeid if request.node.get_closest_marker("fresh_app") else ""
     grading = config.stash.get(grading_key, None)
     if grading is not None:
-        return grading.target(exercise, learner_id)
+        if fresh:
+            request.addfinalizer(lambda: grading.release(exercise, learner_id, fresh))
+        return grading.target(exercise, learner_id, fresh)
     run = config.stash[run_key]
+    key = (exercise.directory, fresh)
     given = config.stash.get(given_app_key, None)
-    if given is not None and exercise.directory not in run.learners:
-        run.learners[exercise.directory] = learner.around(exercise, given, run.timeout)
-    if exercise.directory not in run.learners:
+    if given is not None and key not in run.learners:
+        run.learners[key] = learner.around(exercise, given, run.timeout)
+    if key not in run.learners:
         source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
         try:
-            run.learners[exercise.directory] = learner.load(exercise, source, run.timeout)
+            timeout = max(run.timeout, exercise.sandbox.timeout or 0.0)
+            run.learners[key] = learner.load(exercise, source, timeout)
         except LearnerUnavailable as problem:
-            run.learners[exercise.directory] = problem
-    loaded = run.learners[exercise.directory]
+            run.learners[key] = problem
+        if fresh:
+            request.addfinalizer(lambda: _close_fresh(run, key))
+    loaded = run.learners[key]
     if isinstance(loaded, LearnerUnavailable):
         raise loaded
     return loaded
+
+
+def _close_fresh(run: _Run, key: tuple[Path, str]) -> None:
+    """A check's own app is gone with the check; what could not load is kept for the score."""
+    from checker import learner
+
+    loaded = run.learners.get(key)
+    if isinstance(loaded, learner.Learner):
+        loaded.close()
+        del run.learners[key]
 
 
 class _ObservedTarget:
@@ -212,10 +252,15 @@ class _ObservedTarget:
     def probe(self, function: Any, args: tuple[Any, ...], on: str) -> Any:
         return self._target.probe(function, args, on)
 
+    def invoke(self, args: tuple[str, ...]) -> CliResult:
+        return self._target.invoke(args)
+
 
 @pytest.fixture
 def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
     """A test client for the learner's app; cookies are kept between its requests."""
+    from checker.client import Client
+
     seen = request.node.stash.setdefault(_errors_key, [])
     return Client(_ObservedTarget(_learner(request, _workbook_learner), seen))
 
@@ -223,7 +268,17 @@ def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
 @pytest.fixture
 def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
     """Runs a module-level function of the test file beside the learner's app."""
+    from checker.client import Probe
+
     return Probe(_learner(request, _workbook_learner))
+
+
+@pytest.fixture
+def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
+    """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
+    from checker.client import Cli
+
+    return Cli(_learner(request, _workbook_learner))
 
 
 @pytest.fixture
@@ -312,14 +367,14 @@ def _output(report: pytest.TestReport) -> str:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
     run = session.config.stash[run_key]
     for loaded in run.learners.values():
-        if isinstance(loaded, learner.Learner):
+        if not isinstance(loaded, LearnerUnavailable):
             loaded.close()
     run.results = [
         scoring.score_exercise(
             exercise,
             [check for check in run.checks if check.exercise_id == exercise.id],
-            _problem(run.learners.get(directory)),
-            _graded(run.learners.get(directory)),
+            _problem(run.learners.get((directory, ""))),
+            _graded(run.learners.get((directory, ""))),
         )
         for directory, exercise in sorted(run.exercises.items(), key=lambda pair: pair[1].id)
         if directory in run.collected
@@ -335,7 +390,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
 
 
 def _graded(loaded: learner.Learner | LearnerUnavailable | None) -> str:
-    return loaded.graded if isinstance(loaded, learner.Learner) else ""
+    return (
+        loaded.graded if loaded is not None and not isinstance(loaded, LearnerUnavailable) else ""
+    )
 
 
 def _problem(loaded: learner.Learner | LearnerUnavailable | None) -> str:
@@ -377,4 +434,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["Submission", "client", "probe", "results", "submission"]
+__all__ = ["Submission", "cli", "client", "probe", "results", "submission"]

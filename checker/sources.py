@@ -7,11 +7,11 @@ notebook's metadata, so the choice travels with the notebook into a submission.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import Any
 
 from checker.failures import LearnerUnavailable
 from checker.manifest import Exercise
@@ -59,11 +59,12 @@ def notebook_is_graded(exercise: Exercise, files: Mapping[str, bytes]) -> bool:
     data = files.get(exercise.notebook)
     if data is None:
         return False
+    # The choice is plain JSON in the metadata: no need for nbformat (and its schema) to read it.
     try:
-        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+        document: Any = json.loads(data)
+        return bool(document["metadata"].get(METADATA_KEY, {}).get("graded", False))
     except Exception:  # a broken notebook that nobody chose is not graded
         return False
-    return bool(notebook.metadata.get(METADATA_KEY, {}).get("graded", False))
 
 
 def read(exercise: Exercise, files: Mapping[str, bytes], folder: Path, shown: str) -> Source:
@@ -85,6 +86,8 @@ def read(exercise: Exercise, files: Mapping[str, bytes], folder: Path, shown: st
 
 
 def _from_notebook(name: str, files: Mapping[str, bytes], folder: Path, shown: str) -> Source:
+    import nbformat
+
     where = f"{shown}/{name}"
     if name not in files:
         raise LearnerUnavailable(Outcome.MISSING, f"{where} is missing, but it is the file graded")
@@ -123,12 +126,7 @@ def _text(data: bytes, where: str) -> str:
 
 def files_in(exercise: Exercise, folder: Path) -> dict[str, bytes]:
     """The learner-owned files that exist in ``folder``, as bytes."""
-    found = {}
-    for name in exercise.owned:
-        path = folder / name
-        if path.is_file():
-            found[name] = path.read_bytes()
-    return found
+    return {name: (folder / name).read_bytes() for name in exercise.owned_in(folder)}
 
 
 def choose(exercise: Exercise, folder: Path, notebook: bool) -> Path:
@@ -146,6 +144,8 @@ def choose(exercise: Exercise, folder: Path, notebook: bool) -> Path:
         raise ValueError(
             f"exercise {exercise.id} is always graded from {fixed} (its manifest says so)"
         )
+    import nbformat
+
     path = folder / exercise.notebook
     try:
         document = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]

@@ -34,12 +34,22 @@ def register_written(path: Path, origin: WrittenBy) -> None:
     _written[str(path)] = origin
 
 
+_shown: dict[str, str] = {}  # a learner file's copy in the run folder -> how messages name it
+
+
+def register_shown(copy: Path, shown: str) -> None:
+    """Name the learner's file ``shown`` in messages about its ``copy`` the app runs from."""
+    _shown[str(copy)] = shown
+
+
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when it is below it, else absolute; a file a
-    notebook wrote says so."""
+    notebook wrote says so; the run folder's copy of a learner file is named as the original."""
     origin = _written.get(str(path))
     if origin is not None:
         return f"{path.name} (written by {origin.notebook})"
+    if str(path) in _shown:
+        return _shown[str(path)]
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:  # another drive on Windows
@@ -49,11 +59,13 @@ def display_path(path: Path) -> str:
 _notebooks: dict[str, Source] = {}  # like linecache: code compiled from notebooks, by file name
 
 
-def register(source: Source) -> None:
-    """Remember a notebook's code, so tracebacks and messages can point at its cells."""
+def register(source: Source, *, as_file: Path | None = None) -> None:
+    """Remember a notebook's code, run as the file ``as_file`` (or under the notebook's own name),
+    so tracebacks and messages point at its cells."""
     if source.is_notebook:
-        name = str(source.path)
+        name = str(as_file or source.path)
         _notebooks[name] = source
+        _shown[name] = display_path(source.path)
         linecache.cache[name] = (len(source.text), None, source.text.splitlines(True), name)
 
 

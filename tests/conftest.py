@@ -51,7 +51,7 @@ hints = ["Return a dict.", "return {{'ok': True}}"]
 
 CHECKS = """\
 import pytest
-from checker.expect import expect_json, expect_status, expect_text
+from checker.api import expect_json, expect_status, expect_text
 
 
 @pytest.mark.task("hello")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,6 +25,26 @@ EXERCISES = course.exercises(ROOT, check_files=True)
 IDS = [exercise.id for exercise in EXERCISES]
 TODO = re.compile(r"#\s*TODO\(([a-z0-9-]+)\)")
 MISTAKES = sorted(path.parent for path in (ROOT / "tests" / "mistakes").glob("*/*/expected.toml"))
+ALTERNATIVES = sorted(
+    path.parent for path in (ROOT / "tests" / "alternatives").glob("*/*/about.toml")
+)
+OVERLAY_NOTES = {"expected.toml", "about.toml"}
+
+
+def overlay(folder: Path, into: Path) -> Path:
+    """The solution with ``folder``'s files laid over it (and its ``delete`` list removed): how a
+    wrong submission or an alternative is stored, as only what differs from the solution."""
+    number = folder.parent.name
+    shutil.copytree(ROOT / "solutions" / number, into)
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and relative.as_posix() not in OVERLAY_NOTES:
+            (into / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, into / relative)
+    notes = next((folder / name for name in OVERLAY_NOTES if (folder / name).is_file()), None)
+    for name in tomllib.loads(notes.read_text(encoding="utf-8")).get("delete", []) if notes else ():
+        (into / name).unlink()
+    return into
 
 
 def check(exercise: Exercise, submission: Path | None = None) -> ExerciseResult:
@@ -36,7 +57,7 @@ def by_task(result: ExerciseResult) -> dict[str, tuple[Outcome, str]]:
     return {task.task.id: (task.outcome, task.message) for task in result.tasks}
 
 
-def test_the_course_has_its_first_three_modules():
+def test_the_course_has_its_first_modules():
     assert IDS[:3] == ["01", "02", "03"]
 
 
@@ -90,11 +111,11 @@ def test_every_module_has_three_wrong_submissions(exercise: Exercise):
 @pytest.mark.parametrize(
     "folder", MISTAKES, ids=[f"{path.parent.name}/{path.name}" for path in MISTAKES]
 )
-def test_wrong_submission_fails_with_its_message(folder: Path):
+def test_wrong_submission_fails_with_its_message(folder: Path, tmp_path: Path):
     expected = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
     assert expected.get("about"), "say in `about` what mistake this is"
     exercise = manifest.load(ROOT / "exercises" / folder.parent.name)
-    result = check(exercise, folder)
+    result = check(exercise, overlay(folder, tmp_path / "submission"))
     found = by_task(result)
     assert result.points < exercise.points, "a wrong submission must not score full marks"
     assert expected.get("tasks"), "name at least one task and the message it must show"
@@ -103,6 +124,31 @@ def test_wrong_submission_fails_with_its_message(folder: Path):
         assert outcome.value == wanted["outcome"], f"{task_id}: {outcome.value}: {message}"
         shown = message or result.problem
         assert wanted.get("message", "") in shown, f"{task_id}: {shown!r}"
+
+
+@pytest.mark.parametrize(
+    "exercise", [e for e in EXERCISES if e.id > "03"], ids=[e.id for e in EXERCISES if e.id > "03"]
+)
+def test_every_module_has_three_alternative_solutions(exercise: Exercise):
+    # Modules 01-03 predate alternatives; they get theirs with the "checks a learner cannot
+    # game" work.
+    mine = [path for path in ALTERNATIVES if path.parent.name == exercise.id]
+    assert len(mine) >= 3, f"tests/alternatives/{exercise.id}/ needs at least 3 correct solutions"
+
+
+@pytest.mark.parametrize(
+    "folder", ALTERNATIVES, ids=[f"{path.parent.name}/{path.name}" for path in ALTERNATIVES]
+)
+def test_alternative_solution_scores_full_marks(folder: Path, tmp_path: Path):
+    about = tomllib.loads((folder / "about.toml").read_text(encoding="utf-8"))
+    assert about.get("about"), "say in `about` which idiom this solution shows"
+    exercise = manifest.load(ROOT / "exercises" / folder.parent.name)
+    result = check(exercise, overlay(folder, tmp_path / "submission"))
+    failing = {
+        task: found for task, found in by_task(result).items() if found[0] is not Outcome.PASSED
+    }
+    assert not failing, result.problem
+    assert result.points == exercise.points
 
 
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))

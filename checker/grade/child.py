@@ -37,13 +37,19 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
 
     os.setsid()
     _redirect_output(spec)
-    os.chdir(spec.workspace)
+    os.chdir(spec.run_dir)
     isolation.confine_child(spec.limits, uid=spec.uid)
     exercise = for_child(spec)
     for name, origin in spec.origins.items():
         tracing.register_written((exercise.directory / name).resolve(), origin)
     try:
-        loaded = learners.load(exercise, exercise.directory, spec.timeout, alarm=True)
+        loaded = learners.load(
+            exercise,
+            exercise.directory,
+            spec.timeout,
+            workspace=exercise.directory,
+            shown=f"exercises/{exercise.id}",
+        )
     except LearnerUnavailable as problem:
         _send(connection, ("unavailable", problem.outcome, problem.message))
         return
@@ -79,6 +85,10 @@ def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) 
             _, client, method, path, options = message
             doing = f"{method} {path}"
             return ("ok", loaded.request(client, method, path, options))
+        if kind == "invoke":
+            _, args = message
+            doing = f"flask {' '.join(args)}"
+            return ("ok", loaded.invoke(tuple(args)))
         if kind == "probe":
             _, blob, args, on = message
             function = pickle.loads(blob)

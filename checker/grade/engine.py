@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from checker import __version__, course, plugin, scoring
+from checker import learner as learners
 from checker.client import Target
 from checker.failures import LearnerUnavailable
 from checker.grade import isolation
@@ -151,7 +152,7 @@ class _GradingSession:
     def is_hidden(self, path: Path) -> bool:
         return path.resolve() in self._hidden
 
-    def target(self, exercise: Exercise, learner: str) -> Target:
+    def target(self, exercise: Exercise, learner: str, fresh: str = "") -> Target:
         state = self.learners[learner]
         if state.spent.get(exercise.id, 0.0) > self.settings.exercise_timeout:
             raise LearnerUnavailable(
@@ -159,13 +160,21 @@ class _GradingSession:
                 f"exercise {exercise.id} used up its time limit of "
                 f"{self.settings.exercise_timeout:g} s before this check could run",
             )
-        found = state.targets.get(exercise.id)
+        key = f"{exercise.id} {fresh}" if fresh else exercise.id
+        found = state.targets.get(key)
         if found is None:
             found = self._start(exercise, state)
-            state.targets[exercise.id] = found
+            state.targets[key] = found
         if isinstance(found, LearnerUnavailable):
             raise found
         return found
+
+    def release(self, exercise: Exercise, learner: str, fresh: str) -> None:
+        state = self.learners.get(learner)
+        found = state.targets.pop(f"{exercise.id} {fresh}", None) if state else None
+        if isinstance(found, SandboxedLearner):
+            found.close()
+            shutil.rmtree(found.workspace, ignore_errors=True)
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         files = self.learners[learner].submission.exercises[exercise.id]
@@ -252,15 +261,12 @@ class _GradingSession:
             return LearnerUnavailable(Outcome.MISSING, files.problem)
         workspace = Path(tempfile.mkdtemp(prefix="learner-", dir=self.scratch))
         run_dir = workspace / "exercises" / exercise.id
+        # The starter's own copies of the learner's files stay out: only what they submitted.
         shutil.copytree(
-            exercise.directory,
-            run_dir,
-            # The starter's own copies of the learner's files stay out: only what they submitted.
-            ignore=shutil.ignore_patterns(
-                "test_*.py", "__pycache__", "*.ipynb", ".*", *exercise.owned
-            ),
+            exercise.directory, run_dir, ignore=learners.ignore_owned(exercise, exercise.directory)
         )
         for name, data in files.files.items():
+            (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (run_dir / name).write_bytes(data)
         if self.uid is not None:
             for path in [workspace, *workspace.rglob("*")]:
@@ -268,8 +274,8 @@ class _GradingSession:
         spec = ChildSpec(
             exercise,
             workspace,
-            self.settings.limits,
-            self.settings.check_timeout,
+            self.settings.limits.for_exercise(exercise.sandbox),
+            max(self.settings.check_timeout, exercise.sandbox.timeout or 0.0),
             self.uid,
             files.origins,
         )

@@ -87,7 +87,8 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
     if folder is None:
         return LearnerFiles(exercise.id, problem=f"no submission for exercise {exercise.id}")
     files: dict[str, bytes] = {}
-    for name in exercise.owned:
+    names = sorted({*exercise.owned, *(exercise.candidates(folder) if exercise.globs else ())})
+    for name in names:
         data = _regular(folder / name, f"exercises/{exercise.id}/{name}", MAX_FILE_BYTES)
         if isinstance(data, str):
             return LearnerFiles(exercise.id, problem=data)

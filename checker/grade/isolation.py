@@ -10,10 +10,11 @@ import signal
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.grade.model import Protection
+from checker.manifest import Sandbox
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -29,8 +30,20 @@ class Limits:
     cpu_seconds: int = 30
     memory_mb: int = 1024
     processes: int = 0  # processes the learner's code may start
+    threads: int = 16  # threads it may run besides its main one
     open_files: int = 128
     file_size_mb: int = 16
+    listen: bool = False  # a loopback of its own, up, that the app may listen on
+
+    def for_exercise(self, sandbox: Sandbox) -> Limits:
+        """These limits with what the exercise's manifest says it needs."""
+        return replace(
+            self,
+            memory_mb=sandbox.memory_mb,
+            processes=sandbox.processes,
+            threads=sandbox.threads,
+            listen=sandbox.listen,
+        )
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -119,15 +132,76 @@ def confine_child(limits: Limits, *, uid: int | None) -> None:
     _limit(resource.RLIMIT_NOFILE, limits.open_files)
     _limit(resource.RLIMIT_FSIZE, limits.file_size_mb * 1024 * 1024)
     _limit(resource.RLIMIT_CORE, 0)
+    if limits.listen:
+        _own_loopback()
+    # Linux counts threads as processes here, so the limit makes room for the threads the
+    # exercise may run, the checker's own deadline threads among them.
+    tasks = 1 + limits.processes * (1 + limits.threads) + limits.threads + _CHECKER_THREADS
     if uid is not None and is_root():
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
         # Counted per uid, so it is exact once the child has a uid of its own.
-        _limit(resource.RLIMIT_NPROC, limits.processes + 1)
+        _limit(resource.RLIMIT_NPROC, tasks)
     elif not is_root():
         # Shared with the grader's own processes: allow those that exist, and no more.
-        _limit(resource.RLIMIT_NPROC, _processes_of(os.getuid()) + limits.processes + 1)
+        _limit(resource.RLIMIT_NPROC, _processes_of(os.getuid()) + tasks)
+    if limits.processes == 0:
+        no_new_processes()
+
+
+CLONE_THREAD = 0x00010000
+
+
+def seccomp_available() -> bool:
+    """Whether system calls can be filtered here (Linux with libseccomp)."""
+    try:
+        import pyseccomp  # noqa: F401
+    except (ImportError, OSError):  # not installed, or no libseccomp.so
+        return False
+    return True
+
+
+def no_new_processes() -> None:
+    """Refuse to start processes, while threads still start: fork, vfork and a clone without
+    CLONE_THREAD fail with EPERM; clone3, whose flags a filter cannot read, fails with ENOSYS,
+    so the C library falls back to clone for threads."""
+    if not seccomp_available():
+        return
+    import errno
+
+    import pyseccomp as seccomp
+
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for call in ("fork", "vfork"):
+        rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    rules.add_rule(
+        seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0)
+    )
+    rules.load()
+
+
+_CHECKER_THREADS = 4  # a call's deadline thread, and room for ones abandoned after a timeout
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+
+
+def _own_loopback() -> None:
+    """A network namespace of this child's own whose loopback is up: the app may listen on
+    127.0.0.1 and talk to itself, and still reach nothing else. Needs Linux and root."""
+    libc = _libc()
+    if libc is None or not is_root() or libc.unshare(CLONE_NEWNET) != 0:
+        return
+    import fcntl
+    import socket
+    import struct
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(sock, SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
 
 
 def _processes_of(uid: int) -> int:
@@ -168,9 +242,19 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
         Protection("open files limit", True, f"{limits.open_files} files"),
         Protection("file size limit", True, f"{limits.file_size_mb} MB per file"),
         Protection(
+            "no new processes",
+            limits.processes > 0 or seccomp_available(),
+            "fork and spawn are refused by a system call filter, threads allowed"
+            if limits.processes == 0 and seccomp_available()
+            else "exercises that start processes get a process limit instead"
+            if limits.processes > 0
+            else "needs libseccomp (Linux): the process limit alone holds the line",
+        ),
+        Protection(
             "process limit",
             separate_uid and root,
-            f"{limits.processes} extra processes"
+            f"{limits.processes} extra processes (or as an exercise's manifest says), "
+            f"{limits.threads} threads"
             if separate_uid and root
             else "needs a separate uid (grade as root); the process group is killed instead",
         ),

@@ -10,7 +10,7 @@ from typing import Any
 
 import cloudpickle
 
-from checker.client import Response
+from checker.client import CliResult, Response
 from checker.failures import CheckFailure, LearnerError, LearnerTimeout, LearnerUnavailable
 from checker.grade.child import OUTPUT
 from checker.grade.sandbox import ChildSpec, WarmServer, describe_status
@@ -69,6 +69,11 @@ class SandboxedLearner:
             cloudpickle.register_pickle_by_value(sys.modules[module])
         blob = cloudpickle.dumps(function)
         return self._call(("probe", blob, args, on), f"{function.__name__}()")
+
+    def invoke(self, args: tuple[str, ...]) -> CliResult:
+        value = self._call(("invoke", args), f"flask {' '.join(args)}")
+        assert isinstance(value, CliResult)
+        return value
 
     @property
     def workspace(self) -> Path:

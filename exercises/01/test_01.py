@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from checker.expect import expect, expect_json, expect_status, expect_text
+from checker.api import expect, expect_json, expect_status, expect_text
 
 GREETING = "Hello, World!"
 ABOUT_SENTENCE = "This site is built with Flask."

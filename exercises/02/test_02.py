@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from checker.expect import expect, expect_json, expect_status
+from checker.api import expect, expect_json, expect_status
 
 BOOK_2 = {"id": 2, "title": "Emma", "author": "Jane Austen"}
 OTHER_REDIRECTS = {301, 303, 307, 308}

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from checker.expect import expect, expect_header, expect_json, expect_status, expect_text
+from checker.api import expect, expect_header, expect_json, expect_status, expect_text
 
 POST_ONLY = "the route does not accept POST: write @app.post(...) or add methods=['POST']"
 

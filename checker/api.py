@@ -1,0 +1,50 @@
+"""What a module's checks import: ``from checker.api import expect_status, select, ...``.
+
+This is the one stable place for check authors; the fixtures (``client``, ``probe``, ``cli``,
+``submission``) and the ``task`` and ``fresh_app`` markers come from the checker's pytest plugin.
+docs/authoring.md describes every part with an example.
+"""
+
+from __future__ import annotations
+
+from checker.client import Cli, Client, CliResult, LogEntry, Probe, Rendered, Response
+from checker.expect import (
+    differs,
+    expect,
+    expect_element,
+    expect_equal,
+    expect_flash,
+    expect_header,
+    expect_json,
+    expect_redirect,
+    expect_status,
+    expect_template,
+    expect_text,
+    select,
+)
+from checker.failures import CheckFailed
+from checker.submission import Submission
+
+__all__ = [
+    "CheckFailed",
+    "Cli",
+    "CliResult",
+    "Client",
+    "LogEntry",
+    "Probe",
+    "Rendered",
+    "Response",
+    "Submission",
+    "differs",
+    "expect",
+    "expect_element",
+    "expect_equal",
+    "expect_flash",
+    "expect_header",
+    "expect_json",
+    "expect_redirect",
+    "expect_status",
+    "expect_template",
+    "expect_text",
+    "select",
+]

@@ -1,0 +1,387 @@
+"""The learner's code runs as a real app, the same under pytest, %check and workbook grade."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker import runner
+from checker.grade import cohort
+from checker.grade.cohort import Options
+from checker.grade.gradebook import Gradebook
+from checker.results import ExerciseResult
+
+TASKS = """
+[[tasks]]
+id = "{task}"
+title = "A task"
+points = 1
+hints = ["A hint.", "Another hint."]
+"""
+
+
+@pytest.fixture(autouse=True)
+def _in_the_course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the course's folder, as a learner does: messages name exercises/NN/app.py."""
+    monkeypatch.chdir(tmp_path)
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def exercise(
+    root: Path,
+    number: str,
+    files: dict[str, str],
+    checks: str,
+    *,
+    owned: str = '["*.py"]',
+    app: str = "app:app",
+    extra: str = "",
+    tasks: tuple[str, ...] = ("works",),
+) -> Path:
+    """An exercise folder in the course at ``root``; its starter is ``files``."""
+    folder = root / "exercises" / number
+    manifest = (
+        f'id = "{number}"\ntitle = "Runtime"\nlesson = "{number}_runtime.ipynb"\n'
+        f"files = {owned}\napp = {app!r}\n".replace("'", '"')
+        + extra
+    )
+    manifest += "".join(TASKS.format(task=task) for task in tasks)
+    write(folder, {"exercise.toml": manifest, f"test_{number}.py": checks, **files})
+    return folder
+
+
+def check(*folders: Path) -> list[ExerciseResult]:
+    _, results = runner.check(list(folders))
+    return results
+
+
+def outcomes(result: ExerciseResult) -> dict[str, tuple[str, str]]:
+    return {task.task.id: (task.outcome.value, task.message) for task in result.tasks}
+
+
+def graded(root: Path, number: str, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """The same exercise graded by ``workbook grade``, the starter files as one learner's."""
+    submissions = tmp_path / "submissions"
+    learner = submissions / "ada" / "exercises" / number
+    source = root / "exercises" / number
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if path.is_file() and not path.name.startswith("test_") and path.name != "exercise.toml":
+            (learner / relative).parent.mkdir(parents=True, exist_ok=True)
+            (learner / relative).write_bytes(path.read_bytes())
+    out = tmp_path / "results"
+    tally = cohort.grade(
+        submissions, out, Options(exercises=(number,), workers=1, check_timeout=3.0), root=root
+    )
+    assert not tally.failures
+    book = Gradebook(out / "gradebook.sqlite")
+    found = {g.task: (g.outcome.value, g.message) for g in book.grades()}
+    book.close()
+    return found
+
+
+SIBLINGS = {
+    "app.py": """\
+        from flask import Flask
+
+        app = Flask(__name__)
+        db = {"books": ["Dune", "Emma"]}
+
+        import views  # noqa: E402  (the classic layout: views import the app back)
+    """,
+    "views.py": """\
+        from app import app, db
+
+
+        @app.route("/")
+        def index():
+            import helpers  # imported while serving the request, as `flask run` allows
+
+            return helpers.shout(db["books"][0])
+    """,
+    "helpers.py": """\
+        def shout(text):
+            return text.upper()
+    """,
+}
+
+SIBLING_CHECKS = """\
+import pytest
+from checker.api import expect_text
+
+
+@pytest.mark.task("works")
+def test_index(client):
+    expect_text(client.get("/"), "DUNE")
+"""
+
+
+def test_sibling_modules_and_a_circular_import_work_as_under_flask_run(tmp_path: Path) -> None:
+    folder = exercise(tmp_path, "01", SIBLINGS, SIBLING_CHECKS)
+    [result] = check(folder)
+    assert outcomes(result) == {"works": ("passed", "")}
+    assert "app" not in sys.modules and "views" not in sys.modules, "the app's modules are gone"
+
+
+def test_two_exercises_with_the_same_module_names_each_see_their_own(tmp_path: Path) -> None:
+    first = exercise(tmp_path, "01", SIBLINGS, SIBLING_CHECKS)
+    other = dict(SIBLINGS, **{"helpers.py": "def shout(text):\n    return text + '!'\n"})
+    second = exercise(
+        tmp_path, "02", other, SIBLING_CHECKS.replace('"DUNE"', '"Dune!"'), tasks=("works",)
+    )
+    results = check(first, second)
+    assert [outcomes(result)["works"][0] for result in results] == ["passed", "passed"]
+
+
+PACKAGE = {
+    "shop/__init__.py": """\
+        from flask import Flask
+
+
+        def create_app(test_config=None):
+            app = Flask(__name__, instance_relative_config=True)
+            app.config.from_mapping(test_config or {})
+            from . import catalog
+
+            app.register_blueprint(catalog.bp, url_prefix="/catalog")
+            return app
+    """,
+    "shop/catalog.py": """\
+        from flask import Blueprint, current_app, render_template
+
+        from shop.names import title
+
+        bp = Blueprint("catalog", __name__)
+
+
+        @bp.route("/")
+        def index():
+            with open(current_app.config["NOTES"], "a") as notes:
+                notes.write("seen\\n")
+            return render_template("catalog/index.html", name=title("dune"))
+    """,
+    "shop/names.py": "def title(text):\n    return text.title()\n",
+    "shop/templates/catalog/index.html": "<h1>{{ name }}</h1>\n",
+}
+
+PACKAGE_CHECKS = """\
+import pytest
+from checker.api import expect_element, expect_template
+
+
+@pytest.mark.task("works")
+def test_index(client, probe):
+    response = client.get("/catalog/")
+    expect_element(response, "h1", text="Dune")
+    expect_template(response, "catalog/index.html", context=("name",))
+    assert probe.blueprints() == {"catalog": {"url_prefix": "/catalog", "rules": ["/catalog/"]}}
+    assert probe.config("NOTES")["NOTES"].endswith("notes.txt")
+"""
+
+
+def test_a_package_app_with_templates_writes_only_to_its_own_instance_folder(
+    tmp_path: Path,
+) -> None:
+    folder = exercise(
+        tmp_path,
+        "07",
+        PACKAGE,
+        PACKAGE_CHECKS,
+        owned='["shop/*.py", "shop/templates/**/*.html"]',
+        app="shop:create_app",
+        extra='factory = true\n[config]\nNOTES = "{instance}/notes.txt"\n',
+    )
+    [result] = check(folder)
+    assert outcomes(result) == {"works": ("passed", "")}
+    written = [p for p in tmp_path.rglob("*") if "instance" in p.parts or p.name == "notes.txt"]
+    assert written == [], "the app wrote into the course"
+
+
+FEATURES = {
+    "app.py": """\
+        import asyncio
+        import logging
+        from concurrent.futures import ThreadPoolExecutor
+
+        import click
+        from flask import Flask, flash, make_response, redirect, request, session
+
+        app = Flask(__name__)
+        app.secret_key = "not-for-production"
+        pool = ThreadPoolExecutor(max_workers=4)
+        saved = []
+
+
+        @app.route("/square/<int:n>")
+        def square(n):
+            return {"square": pool.submit(lambda: n * n).result()}
+
+
+        @app.route("/wait")
+        async def wait():
+            values = await asyncio.gather(*(asyncio.sleep(0.01, i) for i in range(3)))
+            return {"values": values}
+
+
+        @app.post("/login")
+        def login():
+            session["user"] = request.form["user"]
+            flash(f"Welcome, {request.form['user']}!", "info")
+            app.logger.warning("login by %s", request.form["user"])
+            response = make_response(redirect("/"))
+            response.set_cookie("theme", "dark", httponly=True)
+            return response
+
+
+        @app.cli.command("add")
+        @click.argument("title")
+        def add(title):
+            saved.append(title)
+            click.echo(f"added {title}; {len(saved)} saved")
+    """
+}
+
+FEATURE_CHECKS = """\
+import pytest
+from checker.api import expect_equal, expect_flash, expect_json, expect_redirect
+
+
+@pytest.mark.task("threads")
+def test_a_thread_pool_answers(client):
+    expect_json(client.get("/square/7"), {"square": 49})
+
+
+@pytest.mark.task("async")
+def test_an_async_view_answers(client):
+    expect_json(client.get("/wait"), {"values": [0, 1, 2]})
+
+
+@pytest.mark.task("login")
+def test_login_sets_the_session_flashes_logs_and_a_cookie(client):
+    response = client.post("/login", data={"user": "Zoë"})
+    expect_redirect(response, "/")
+    expect_flash(response, "Welcome, Zoë!", category="info")
+    expect_equal(response.session, {"user": "Zoë", "_flashes": [["info", "Welcome, Zoë!"]]}, "the session")
+    expect_equal(response.cookies, {"session": response.cookies["session"], "theme": "dark"}, "cookies")
+    assert response.cookie("theme")["httponly"] == "True"
+    assert ("app", "WARNING", "login by Zoë") in response.logs
+
+
+@pytest.mark.task("cli")
+@pytest.mark.fresh_app
+def test_the_cli_command_runs_on_an_app_of_its_own(cli, probe):
+    result = cli.invoke("add", "Dune")
+    expect_equal((result.exit_code, result.output), (0, "added Dune; 1 saved\\n"), "flask add")
+    assert "add" in probe.cli_commands()
+"""
+
+
+def test_threads_async_views_sessions_flashes_logs_cookies_and_the_cli(tmp_path: Path) -> None:
+    folder = exercise(
+        tmp_path,
+        "09",
+        FEATURES,
+        FEATURE_CHECKS,
+        tasks=("threads", "async", "login", "cli"),
+    )
+    [result] = check(folder)
+    expected = {task: ("passed", "") for task in ("threads", "async", "login", "cli")}
+    assert outcomes(result) == expected
+    assert {task: found[0] for task, found in graded(tmp_path, "09", tmp_path).items()} == {
+        task: "passed" for task in expected
+    }
+
+
+TYPED = {
+    "app.py": "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef s():\n    return {'ready': 1, 'version': 1.0}\n"
+}
+
+TYPED_CHECKS = """\
+import pytest
+from checker.api import expect_json
+
+
+@pytest.mark.task("ready")
+def test_ready_is_a_boolean(client):
+    expect_json(client.get("/"), {"ready": True, "version": 1.0})
+
+
+@pytest.mark.task("version")
+def test_version_is_a_whole_number(client):
+    expect_json(client.get("/"), {"ready": 1, "version": 1})
+"""
+
+
+def test_json_is_compared_type_for_type(tmp_path: Path) -> None:
+    folder = exercise(tmp_path, "03", TYPED, TYPED_CHECKS, tasks=("ready", "version"))
+    [result] = check(folder)
+    found = outcomes(result)
+    assert found["ready"][0] == "failed"
+    assert "['ready'] is 1 (a whole number), not true (a boolean)" in found["ready"][1]
+    assert "['version'] is 1.0 (a decimal number), not 1 (a whole number)" in found["version"][1]
+
+
+MISBEHAVING = {
+    "app.py": """\
+        import signal
+        import sys
+
+        from flask import Flask
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        app = Flask(__name__)
+    """
+}
+
+
+def test_code_that_only_works_in_the_main_thread_fails_alike_in_both_modes(
+    tmp_path: Path,
+) -> None:
+    folder = exercise(tmp_path, "05", MISBEHAVING, SIBLING_CHECKS)
+    [result] = check(folder)
+    mine = outcomes(result)
+    assert mine["works"][0] == "error"
+    assert "signal only works in main thread" in mine["works"][1]
+    assert graded(tmp_path, "05", tmp_path) == mine
+
+
+@pytest.mark.parametrize(
+    ("files", "outcome", "message"),
+    [
+        (
+            {"app.py": "from flask import Flask\napp = Flask(__name__)\nimport missing_helper\n"},
+            "error",
+            "ModuleNotFoundError: No module named 'missing_helper'",
+        ),
+        (
+            {
+                "app.py": "from flask import Flask\nimport helpers\napp = Flask(__name__)\n",
+                "helpers.py": "def f(:\n    pass\n",
+            },
+            "error",
+            "helpers.py, line 1: SyntaxError",
+        ),
+        ({"app.py": "import sys\nsys.exit(3)\n"}, "crashed", "called exit(3)"),
+        ({"app.py": "while True:\n    pass\n"}, "timeout", "did not finish within"),
+    ],
+    ids=["missing-module", "syntax-error-in-a-sibling", "exit", "loop"],
+)
+def test_a_broken_app_gets_the_same_outcome_and_message_in_both_modes(
+    tmp_path: Path, files: dict[str, str], outcome: str, message: str
+) -> None:
+    folder = exercise(tmp_path, "04", files, SIBLING_CHECKS)
+    [result] = check(folder)
+    mine = outcomes(result)
+    assert mine["works"][0] == outcome and message in (mine["works"][1] or result.problem)
+    theirs = graded(tmp_path, "04", tmp_path)
+    assert theirs["works"][0] == outcome
+    assert message in theirs["works"][1]
