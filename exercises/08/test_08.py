@@ -325,6 +325,11 @@ def names_a_database_file(source):
 
 
 NO_GET_DB = "db.py has no get_db() function"
+NOTES_VIEW_FAILED = (
+    "unless the error is in lines you wrote, look at get_db(): it should connect to "
+    "current_app.config['DATABASE'], where init_db() created the tables, and give the whole "
+    "request one connection"
+)
 NO_GET_DB_FIX = "define get_db() in db.py, and import db in app.py (import db, or from db import get_db)"
 
 
@@ -371,10 +376,10 @@ def test_notes_saved_in_one_request_are_listed_in_the_next(client, texts):
     ids = []
     for text in texts:
         response = client.post("/notes", json={"text": text})
-        expect_status(response, 201)
+        expect_status(response, 201, fixes={500: NOTES_VIEW_FAILED})
         ids.append(response.get_json()["id"])
     response = client.get("/notes")
-    expect_status(response, 200)
+    expect_status(response, 200, fixes={500: NOTES_VIEW_FAILED})
     listed = response.get_json()
     mine = [note for note in listed if note.get("id") in ids] if isinstance(listed, list) else listed
     expect_equal(
