@@ -63,9 +63,12 @@ def _summary(error, folder):
         for frame in traceback.extract_tb(error.__traceback__)
         if os.path.abspath(frame.filename).startswith(folder + os.sep)
     ]
-    where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else ''}{where}".replace(": (", " (")
+    where = (
+        f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" if frames else ""
+    )
+    lines = str(error).strip().splitlines()
+    message = f": {lines[0]}" if lines else ""
+    return f"{type(error).__name__}{message}{where}"
 
 
 def _folder(app):
@@ -330,7 +333,9 @@ NOTES_VIEW_FAILED = (
     "current_app.config['DATABASE'], where init_db() created the tables, and give the whole "
     "request one connection"
 )
-NO_GET_DB_FIX = "define get_db() in db.py, and import db in app.py (import db, or from db import get_db)"
+NO_GET_DB_FIX = (
+    "define get_db() in db.py, and import db in app.py (import db, or from db import get_db)"
+)
 
 
 # get-db
@@ -381,10 +386,12 @@ def test_notes_saved_in_one_request_are_listed_in_the_next(client, texts):
     response = client.get("/notes")
     expect_status(response, 200, fixes={500: NOTES_VIEW_FAILED})
     listed = response.get_json()
-    mine = [note for note in listed if note.get("id") in ids] if isinstance(listed, list) else listed
+    mine = (
+        [note for note in listed if note.get("id") in ids] if isinstance(listed, list) else listed
+    )
     expect_equal(
         mine,
-        [{"id": note_id, "text": text} for note_id, text in zip(ids, texts)],
+        [{"id": note_id, "text": text} for note_id, text in zip(ids, texts, strict=True)],
         f"the notes just posted, as GET /notes lists them (ids {ids})",
         fix="the views use get_db(): it should connect to the app's database, "
         "and return the same connection for the whole request",
@@ -458,7 +465,11 @@ def test_every_app_uses_its_own_database(probe, submission, names):
     else:
         fix = "connect with sqlite3.connect(current_app.config['DATABASE'])"
     for index, each in enumerate(found):
-        which = "the checks' app" if index == len(names) else f"an app made with DATABASE={names[index]!r}"
+        which = (
+            "the checks' app"
+            if index == len(names)
+            else f"an app made with DATABASE={names[index]!r}"
+        )
         expect(
             each["used"] == each["configured"],
             f"in {which}, get_db() connected to {each['used']}, expected its DATABASE, "
@@ -497,7 +508,9 @@ def test_whoami_shows_the_user_of_this_request(client, name):
 
 
 @pytest.mark.task("g-user")
-@pytest.mark.parametrize("names", [["ada", "grace"], ["linus", "Zoë", "margaret"]], ids=["two", "three"])
+@pytest.mark.parametrize(
+    "names", [["ada", "grace"], ["linus", "Zoë", "margaret"]], ids=["two", "three"]
+)
 def test_requests_at_the_same_time_each_see_their_own_user(probe, names):
     answers = probe(whoami_at_the_same_time, names)
     at_once = " and ".join(repr(name) for name in names)
@@ -528,7 +541,9 @@ def test_requests_at_the_same_time_each_see_their_own_user(probe, names):
 
 @pytest.mark.task("background")
 @pytest.mark.parametrize(
-    "text", ["buy milk", "", "  crème brûlée   à la carte ", "one"], ids=["two", "empty", "spaces", "one"]
+    "text",
+    ["buy milk", "", "  crème brûlée   à la carte ", "one"],
+    ids=["two", "empty", "spaces", "one"],
 )
 def test_a_thread_records_the_note_with_plain_values(probe, client, text):
     found = probe(post_note_and_wait_for_threads, text)
@@ -600,7 +615,10 @@ def test_activity_lists_each_note_once(client):
         expect_status(response, 201)
         ids.append(response.get_json()["id"])
     expected = sorted(
-        ({"note": note_id, "words": len(text.split())} for note_id, text in zip(ids, texts)),
+        (
+            {"note": note_id, "words": len(text.split())}
+            for note_id, text in zip(ids, texts, strict=True)
+        ),
         key=lambda entry: entry["note"],
     )
     listed = []
@@ -613,7 +631,9 @@ def test_activity_lists_each_note_once(client):
             break
         time.sleep(0.02)
     expect_equal(
-        sorted(listed, key=lambda entry: entry.get("note", 0)) if isinstance(listed, list) else listed,
+        sorted(listed, key=lambda entry: entry.get("note", 0))
+        if isinstance(listed, list)
+        else listed,
         expected,
         f"GET /activity (sorted by note), 2 s after posting {len(texts)} notes",
     )

@@ -3,9 +3,8 @@
 import os
 import threading
 
-from flask import Flask, current_app, g, request
-
 import db
+from flask import Flask, current_app, g, request
 
 
 def create_app(test_config=None):

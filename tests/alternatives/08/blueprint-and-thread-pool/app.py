@@ -4,9 +4,8 @@ import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
-
 from db import get_db, init_app
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 executor = ThreadPoolExecutor(max_workers=2)
 bp = Blueprint("notes", __name__)

@@ -3,9 +3,8 @@
 import os
 import threading
 
-from flask import Flask, copy_current_request_context, g, request
-
 import db
+from flask import Flask, copy_current_request_context, g, request
 
 
 def create_app(test_config=None):
