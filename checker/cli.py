@@ -10,12 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from checker import course, runner, state
-from checker.manifest import Exercise, ManifestError
+from checker.errors import Problem
+from checker.manifest import Exercise
 from checker.results import ExerciseResult
 
 
-class WorkbookError(click.ClickException):
-    """A one-line error for the learner; exit code 1."""
+class WorkbookError(Problem):
+    """A one-line error for the person at the terminal; exit code 1."""
 
 
 class _Workbook(click.Group):
@@ -35,23 +36,17 @@ class _Workbook(click.Group):
         except click.Abort:
             click.echo("workbook: stopped", err=True)
             raise SystemExit(130) from None
-        except runner.CheckRunError as error:
-            click.secho(f"workbook: {error}", err=True, fg="red")
-            raise SystemExit(3) from None
+        except Problem as error:  # every error meant for a person, whichever part raised it
+            click.secho(f"workbook: {error.show()}", err=True, fg="red")
+            raise SystemExit(error.exit_code) from None
 
 
 def _root() -> Path:
-    try:
-        return course.find_root()
-    except course.CourseNotFound as error:
-        raise WorkbookError(str(error)) from None
+    return course.find_root()
 
 
 def _exercises(root: Path) -> list[Exercise]:
-    try:
-        return course.exercises(root)
-    except ManifestError as error:
-        raise WorkbookError(str(error)) from None
+    return course.exercises(root)
 
 
 def _exercise(root: Path, number: str) -> Exercise:
@@ -364,8 +359,6 @@ def grade(
             on_learner=learner_done,
             on_nbgrader=nbgrader_done,
         )
-    except cohort.GradeError as error:
-        raise WorkbookError(str(error)) from None
     finally:
         progress.stop()
     console = Console()
@@ -406,10 +399,7 @@ def nbgrader_export(course_dir: Path) -> None:
     """Write COURSE_DIR/source/NN/, one nbgrader assignment per module, and nbgrader_config.py."""
     from checker import nbgrader_export
 
-    try:
-        assignments, wrote_config = nbgrader_export.export(_root(), course_dir)
-    except nbgrader_export.ExportError as error:
-        raise WorkbookError(str(error)) from None
+    assignments, wrote_config = nbgrader_export.export(_root(), course_dir)
     console = Console()
     for assignment in assignments:
         exercise = assignment.exercise

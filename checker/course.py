@@ -6,10 +6,11 @@ import subprocess
 from pathlib import Path
 
 from checker import manifest
+from checker.errors import Problem
 from checker.manifest import Exercise
 
 
-class CourseNotFound(Exception):
+class CourseNotFound(Problem):
     """No workbook folder (one with exercises/NN/exercise.toml) around here."""
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pathspec
 
+from checker.errors import Problem
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -33,7 +35,7 @@ _SANDBOX_KEYS = {"processes", "threads", "memory_mb", "timeout", "listen"}
 _GLOB = re.compile(r"[*?\[]")
 
 
-class ManifestError(Exception):
+class ManifestError(Problem):
     """A manifest that cannot be used; the message names the file and the fix."""
 
     def __init__(self, path: Path, problem: str, fix: str) -> None:

@@ -21,12 +21,13 @@ import functools
 from pathlib import Path
 
 from checker import course, runner
-from checker.manifest import MANIFEST_NAME, Exercise, ManifestError
+from checker.errors import Problem
+from checker.manifest import MANIFEST_NAME, Exercise
 from checker.report import marks
 from checker.results import ExerciseResult, TaskResult
 
 
-class CheckerUnavailable(Exception):
+class CheckerUnavailable(Problem):
     """The checks could not run at all: the course, the exercise or the task is not there.
 
     This is a problem with the grading setup, not with the learner's code.
@@ -99,8 +100,8 @@ def exercise_result(exercise: Exercise, folder: Path) -> ExerciseResult:
 def _exercise(exercise_id: str) -> Exercise:
     try:
         exercises = course.exercises(course.find_root())
-    except (course.CourseNotFound, ManifestError) as error:
-        raise CheckerUnavailable(str(error)) from None
+    except Problem as error:
+        raise CheckerUnavailable(error.show()) from None
     for exercise in exercises:
         if exercise.id == exercise_id:
             return exercise
@@ -140,8 +141,8 @@ def _checked(directory: Path, folder: Path, fingerprint: _Fingerprint) -> Exerci
     """Run the checks; ``fingerprint`` is only part of the cache key."""
     try:
         _, results = runner.check([directory], submission=folder)
-    except runner.CheckRunError as error:
-        raise CheckerUnavailable(str(error)) from None
+    except Problem as error:
+        raise CheckerUnavailable(error.show()) from None
     if not results:
         raise CheckerUnavailable(f"no check ran for {directory}; run `pytest {directory}`")
     return results[0]

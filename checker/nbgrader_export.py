@@ -28,6 +28,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from checker import course
+from checker.errors import Problem
 from checker.manifest import Exercise, ManifestError
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -49,7 +50,7 @@ c.Execute.timeout = 120
 '''
 
 
-class ExportError(Exception):
+class ExportError(Problem):
     """The course cannot be exported; the message says what to fix."""
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from checker import course, runner
-from checker.manifest import ManifestError
+from checker.errors import Problem
 from checker.report import exercise_lines, score_line
 from checker.results import ExerciseResult
 
@@ -62,8 +62,8 @@ def check(exercise: str | int, *, app: Any = None, timeout: float | None = None)
     try:
         root = course.find_root()
         exercises = course.exercises(root)
-    except (course.CourseNotFound, ManifestError) as error:
-        return CheckReport(problem=str(error))
+    except Problem as error:
+        return CheckReport(problem=error.show())
     wanted = str(exercise).strip()
     wanted = f"{int(wanted):02d}" if wanted.isdigit() else wanted
     found = next((e for e in exercises if e.id == wanted), None)
@@ -72,8 +72,8 @@ def check(exercise: str | int, *, app: Any = None, timeout: float | None = None)
         return CheckReport(problem=f"there is no exercise {wanted!r}; the exercises are {known}")
     try:
         _, results = runner.check([found.directory], timeout=timeout, app=app)
-    except runner.CheckRunError as error:
-        return CheckReport(problem=str(error))
+    except Problem as error:
+        return CheckReport(problem=error.show())
     return CheckReport(tuple(results))
 
 

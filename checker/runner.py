@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from checker import plugin
+from checker.errors import Problem
 from checker.results import ExerciseResult
 
 
@@ -99,8 +100,10 @@ def _forget_checks(folders: Sequence[Path]) -> None:
                 del sys.modules[parent]
 
 
-class CheckRunError(Exception):
+class CheckRunError(Problem):
     """pytest itself could not run: a usage error, a broken manifest, an internal error."""
+
+    exit_code = 3
 
 
 _BROKEN = {pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import __version__, course
+from checker.errors import Problem
 from checker.grade import engine, intake, isolation
 from checker.grade.engine import LearnerGrades, Settings
 from checker.grade.gradebook import FILE_NAME, Gradebook
@@ -28,7 +29,7 @@ MAX_BATCH = 20
 NBGRADER_LOG = "nbgrader.log"  # nbgrader's own log of the submissions it did not take
 
 
-class GradeError(Exception):
+class GradeError(Problem):
     """The grading run cannot start: a bad folder, an unknown exercise or learner."""
 
 

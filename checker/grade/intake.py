@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from checker.errors import Problem
 from checker.manifest import Exercise
 from checker.nbgrader_export import notebook_name, writefile_cells
 from checker.sources import Segment
@@ -50,7 +51,7 @@ class Submission:
     exercises: dict[str, LearnerFiles]
 
 
-class IntakeError(Exception):
+class IntakeError(Problem):
     """The submissions folder itself cannot be read."""
 
 

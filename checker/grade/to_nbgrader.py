@@ -41,6 +41,7 @@ from traitlets import Dict
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from checker.errors import Problem
 from checker.grade.gradebook import Gradebook as Results
 from checker.grade.model import TaskGrade
 from checker.grade.outputs import shown_message
@@ -50,7 +51,7 @@ from checker.nbgrader_export import CONFIG_NAME, assignment_name, notebook_name
 from checker.results import Outcome
 
 
-class NbgraderError(Exception):
+class NbgraderError(Problem):
     """The nbgrader course cannot take the results; the message says what to do."""
 
 
