@@ -375,6 +375,7 @@ def _import(
     timeout: float,
     temporary: bool,
 ) -> Learner:
+    tracing.register_folder(run_dir, shown_folder)
     for name in files:
         tracing.register_shown(run_dir / name, f"{shown_folder}/{name}")
     if code_source.is_notebook:  # its code cells become the app module

@@ -80,6 +80,12 @@ _check_key = pytest.StashKey[CheckResult]()
 _errors_key = pytest.StashKey[list["Response | CliResult"]]()
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from checker import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("workbook", "flask-workbook exercise checks")
     group.addoption(
@@ -309,7 +315,9 @@ def pytest_runtest_makereport(
     if report.when == "teardown":
         check = item.stash.get(_check_key, None)
         if check is not None:
-            item.config.stash[run_key].checks.append(check)
+            item.config.hook.pytest_workbook_check(check=check)
+            if grading_key not in item.config.stash:
+                item.config.stash[run_key].checks.append(check)
         return report
     if report.skipped or (report.when == "setup" and report.passed):
         return report

@@ -37,9 +37,25 @@ def register_written(path: Path, origin: WrittenBy) -> None:
 _shown: dict[str, str] = {}  # a learner file's copy in the run folder -> how messages name it
 
 
+_folders: dict[str, str] = {}  # a run folder -> how messages name the learner's folder
+
+
 def register_shown(copy: Path, shown: str) -> None:
     """Name the learner's file ``shown`` in messages about its ``copy`` the app runs from."""
     _shown[str(copy)] = shown
+
+
+def register_folder(run_dir: Path, shown: str) -> None:
+    """Name the learner's folder ``shown`` where an error's own text names the run folder (an
+    ImportError names the module's file, say)."""
+    _folders[str(run_dir) + os.sep] = shown.rstrip("/") + "/"
+
+
+def _in_learner_terms(text: str) -> str:
+    for folder, shown in _folders.items():
+        if folder in text:
+            text = text.replace(folder, shown)
+    return text
 
 
 def display_path(path: Path) -> str:
@@ -110,4 +126,4 @@ def stack_frames(frame: FrameType | None) -> list[tuple[str, int]]:
 def raised(error: BaseException, learner_files: Collection[str]) -> Raised:
     """Describe ``error`` as plain data, located in the learner's files where possible."""
     location = location_in(traceback_frames(error.__traceback__), learner_files)
-    return Raised(type(error).__name__, str(error), location)
+    return Raised(type(error).__name__, _in_learner_terms(str(error)), location)

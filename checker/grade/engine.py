@@ -191,6 +191,11 @@ class _GradingSession:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[plugin.grading_key] = self
 
+    def pytest_workbook_check(self, check: CheckResult) -> None:
+        state = self.learners.get(check.learner)
+        if state is not None:
+            state.checks.append(check)
+
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "_workbook_learner" in metafunc.fixturenames:
             names = list(self.learners)
@@ -296,9 +301,7 @@ class _GradingSession:
                 found.close()
                 shutil.rmtree(found.workspace, ignore_errors=True)
         state.targets.clear()
-        run = config.stash[plugin.run_key]
-        mine = [check for check in run.checks if check.learner == learner]
-        run.checks = [check for check in run.checks if check.learner != learner]
+        mine = state.checks
         graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         rows: list[TaskGrade] = []
         for exercise in self.exercises.values():
