@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from checker.failures import LearnerUnavailable
+from checker.failures import CheckFailed, LearnerUnavailable
 from checker.manifest import Exercise
 from checker.results import Outcome
 from checker.sources import files_in
@@ -61,6 +62,17 @@ class Submission(Mapping[str, str]):
                     Outcome.ERROR, f"{shown}/{name} is not UTF-8 text. Save it as UTF-8."
                 ) from None
         return cls(texts)
+
+    def tree(self, name: str) -> ast.Module:
+        """The learner's Python file ``name`` parsed, for static checks through the AST rather
+        than regular expressions. A file that does not parse fails the check with the error."""
+        try:
+            return ast.parse(self._files[name], filename=name)
+        except SyntaxError as error:
+            raise CheckFailed(
+                f"{name}, line {error.lineno}: SyntaxError: {error.msg}",
+                fix="correct the syntax; the other checks say the same",
+            ) from None
 
     def __getitem__(self, name: str) -> str:
         return self._files[name]

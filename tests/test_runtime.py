@@ -550,3 +550,69 @@ def test_cli_commands_run_as_flask_runs_them(tmp_path: Path) -> None:
     outcome, message = found["raising-command"]
     assert outcome == "error"
     assert "The command raised KeyError: 'missing' (exercises/06/app.py, line 15" in message
+
+
+OPTIONS_APP = {
+    "app.py": """\
+        from flask import Flask, request, stream_with_context
+
+        app = Flask(__name__)
+
+
+        @app.post("/upload")
+        def upload():
+            photo = request.files["photo"]
+            return {"name": photo.filename, "size": len(photo.read()), "host": request.host,
+                    "user": request.authorization.username if request.authorization else None}
+
+
+        @app.route("/forever")
+        def forever():
+            def chunks():
+                while True:
+                    yield "x" * 1024
+
+            return app.response_class(stream_with_context(chunks()))
+    """
+}
+
+OPTIONS_CHECKS = """\
+import ast
+
+import pytest
+from checker.api import expect_equal, expect_json
+
+
+@pytest.mark.task("upload")
+def test_an_upload_with_auth_on_another_host(client):
+    response = client.post(
+        "/upload",
+        data={"photo": (b"\\x89PNG...", "cat.png")},
+        base_url="https://shop.example",
+        auth=("ada", "secret"),
+    )
+    expect_json(response, {"name": "cat.png", "size": 7, "host": "shop.example", "user": "ada"})
+
+
+@pytest.mark.task("stream")
+def test_a_stream_that_never_ends_is_cut(client):
+    response = client.get("/forever", max_bytes=10_000)
+    expect_equal(len(response.data), 10_000, "the bytes read")
+
+
+@pytest.mark.task("static")
+def test_the_source_through_the_ast(submission):
+    names = {node.name for node in ast.walk(submission.tree("app.py")) if isinstance(node, ast.FunctionDef)}
+    assert {"upload", "forever", "chunks"} <= names
+"""
+
+
+def test_uploads_base_url_auth_a_cut_stream_and_the_ast(tmp_path: Path) -> None:
+    folder = exercise(
+        tmp_path, "05", OPTIONS_APP, OPTIONS_CHECKS, tasks=("upload", "stream", "static")
+    )
+    [result] = check(folder)
+    assert outcomes(result) == {task: ("passed", "") for task in ("upload", "stream", "static")}
+    assert {task: found[0] for task, found in graded(tmp_path, "05", tmp_path).items()} == {
+        task: "passed" for task in ("upload", "stream", "static")
+    }

@@ -28,7 +28,7 @@ from checker.grade import isolation
 from checker.grade.intake import Submission as LearnerSubmission
 from checker.grade.model import TaskGrade
 from checker.grade.remote import SandboxedLearner
-from checker.grade.sandbox import ChildSpec, WarmServer
+from checker.grade.sandbox import PRELOAD, ChildSpec, WarmServer
 from checker.manifest import Exercise
 from checker.results import CheckResult, Outcome
 from checker.submission import Submission
@@ -62,7 +62,8 @@ def grade_batch(
 ) -> list[LearnerGrades]:
     """Grade ``submissions`` on the exercises ``exercise_ids`` of the course at ``root``."""
     exercises = [e for e in course.exercises(root) if e.id in set(exercise_ids)]
-    server = _warm_server(settings.hide)
+    libraries = tuple(sorted({name for exercise in exercises for name in exercise.preload}))
+    server = _warm_server(settings.hide, libraries)
     with tempfile.TemporaryDirectory(prefix="workbook-grade-") as scratch:
         os.chmod(scratch, 0o711)
         session = _GradingSession(exercises, submissions, settings, server, Path(scratch))
@@ -96,9 +97,10 @@ _QUIET = [
 
 
 @functools.cache
-def _warm_server(hide: tuple[Path, ...]) -> WarmServer:
-    """One warm server per grading process, started on first use."""
-    return WarmServer(hide=hide)
+def _warm_server(hide: tuple[Path, ...], libraries: tuple[str, ...]) -> WarmServer:
+    """One warm server per grading process (and set of libraries), started on first use; it has
+    imported the libraries the exercises' manifests name in ``preload``."""
+    return WarmServer(preload=(*PRELOAD, *libraries), hide=hide)
 
 
 def _uid() -> int | None:
