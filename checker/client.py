@@ -135,6 +135,24 @@ class Target(Protocol):
         """Run one of the app's Flask CLI commands."""
         ...
 
+    def start_service(self, command: tuple[str, ...], ready: str | None, timeout: float) -> int:
+        """Start a real server or worker beside the app; return its handle once it is ready."""
+        ...
+
+    def service_request(
+        self, handle: int, method: str, path: str, options: dict[str, Any]
+    ) -> Response:
+        """One real HTTP request to the service ``handle``."""
+        ...
+
+    def service_output(self, handle: int) -> str:
+        """What the service printed so far."""
+        ...
+
+    def stop_service(self, handle: int) -> None:
+        """Stop the service ``handle``."""
+        ...
+
 
 _OPTIONS = {
     "query_string", "headers", "data", "json", "follow_redirects", "content_type", "base_url",
@@ -262,3 +280,66 @@ def describe(method: str, path: str, options: dict[str, Any]) -> str:
     elif isinstance(query, str) and query:
         path += "?" + query
     return f"{method} {path}"
+
+
+_SERVICE_OPTIONS = {"query_string", "headers", "data", "json", "max_bytes"}
+
+
+class Server:
+    """A running service: real HTTP requests to it, what it printed, and stopping it."""
+
+    def __init__(self, target: Target, handle: int, command_line: str) -> None:
+        self._target = target
+        self._handle = handle
+        self.command_line = command_line
+
+    def open(self, path: str, method: str = "GET", **options: Any) -> Response:
+        unknown = set(options) - _SERVICE_OPTIONS
+        if unknown:
+            raise TypeError(f"a service request got unexpected option {sorted(unknown)[0]!r}")
+        return self._target.service_request(self._handle, method.upper(), path, options)
+
+    def get(self, path: str, **options: Any) -> Response:
+        return self.open(path, "GET", **options)
+
+    def post(self, path: str, **options: Any) -> Response:
+        return self.open(path, "POST", **options)
+
+    def put(self, path: str, **options: Any) -> Response:
+        return self.open(path, "PUT", **options)
+
+    def delete(self, path: str, **options: Any) -> Response:
+        return self.open(path, "DELETE", **options)
+
+    def output(self) -> str:
+        """What the service printed so far (its stdout and stderr)."""
+        return self._target.service_output(self._handle)
+
+    def stop(self) -> None:
+        self._target.stop_service(self._handle)
+
+
+class Services:
+    """Starts the learner's real server or worker: ``service.start("gunicorn", ...)``.
+
+    Every service a check started is stopped when the check ends.
+    """
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._running: list[Server] = []
+
+    def start(self, *command: str, ready: str | None = None, timeout: float = 15.0) -> Server:
+        """Run ``command`` in the app's folder, ``{port}`` replaced by a free loopback port; wait
+        until that port answers (or, with ``ready``, until the output shows that text)."""
+        if not command or not all(isinstance(part, str) for part in command):
+            raise TypeError('service.start() takes the command as strings: "gunicorn", ...')
+        handle = self._target.start_service(tuple(command), ready, timeout)
+        server = Server(self._target, handle, " ".join(command))
+        self._running.append(server)
+        return server
+
+    def stop_all(self) -> None:
+        for server in self._running:
+            server.stop()
+        self._running.clear()

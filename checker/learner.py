@@ -28,7 +28,7 @@ from typing import Any
 from flask import Flask, got_request_exception, message_flashed, template_rendered
 from werkzeug.datastructures import Headers
 
-from checker import deadline, happened, sources, tracing
+from checker import deadline, happened, services, sources, tracing
 from checker.client import CliResult, LogEntry, Rendered, Response, describe
 from checker.failures import LearnerError, LearnerFailure, LearnerTimeout, LearnerUnavailable
 from checker.manifest import Exercise
@@ -121,6 +121,7 @@ class Learner:
     temporary: bool = False
     graded: str = ""  # the notebook graded instead of app.py, if it is one
     _clients: dict[int, Any] = field(default_factory=dict)
+    _services: dict[int, services.Service] = field(default_factory=dict)
 
     def open_client(self) -> int:
         handle = len(self._clients) + 1
@@ -214,8 +215,41 @@ class Learner:
 
         return self._call(run, doing)  # type: ignore[no-any-return]
 
+    def start_service(self, command: tuple[str, ...], ready: str | None, timeout: float) -> int:
+        """Start a real server or worker in the app's folder; return its handle once it is ready.
+
+        Our own code starts it, in this thread: a service dies with the thread that started it.
+        """
+        number = len(self._services) + 1
+        try:
+            started = services.start(
+                command, self.run_dir, ready=ready, timeout=timeout, number=number
+            )
+        except services.ServiceError as error:
+            raise LearnerFailure(Outcome.ERROR, str(error)) from None
+        self._services[number] = started
+        return number
+
+    def service_request(
+        self, handle: int, method: str, path: str, options: dict[str, Any]
+    ) -> Response:
+        try:
+            return services.request(self._services[handle], method, path, options, self.timeout)
+        except services.ServiceError as error:
+            raise LearnerFailure(Outcome.ERROR, str(error)) from None
+
+    def service_output(self, handle: int) -> str:
+        return self._services[handle].output()
+
+    def stop_service(self, handle: int) -> None:
+        found = self._services.pop(handle, None)
+        if found is not None:
+            found.stop()
+
     def close(self) -> None:
-        """Forget the learner's modules, and remove the temporary copy if there is one."""
+        """Stop its services, forget the learner's modules, and remove the temporary copy."""
+        for handle in list(self._services):
+            self.stop_service(handle)
         self.namespace.leave()
         self.namespace.modules.clear()
         if self.temporary:

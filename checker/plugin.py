@@ -25,7 +25,7 @@ from checker.submission import Submission, resolve_submission
 # it, so a pytest run with no exercise in it pays next to nothing for this plugin.
 if TYPE_CHECKING:
     from checker import learner
-    from checker.client import Cli, Client, CliResult, Probe, Response, Target
+    from checker.client import Cli, Client, CliResult, Probe, Response, Services, Target
 
 DEFAULT_TIMEOUT = 3.0  # seconds before the learner's code is given up on (checker.deadline's too)
 
@@ -265,6 +265,20 @@ class _ObservedTarget:
             self._seen.append(result)
         return result
 
+    def start_service(self, command: tuple[str, ...], ready: str | None, timeout: float) -> int:
+        return self._target.start_service(command, ready, timeout)
+
+    def service_request(
+        self, handle: int, method: str, path: str, options: dict[str, Any]
+    ) -> Response:
+        return self._target.service_request(handle, method, path, options)
+
+    def service_output(self, handle: int) -> str:
+        return self._target.service_output(handle)
+
+    def stop_service(self, handle: int) -> None:
+        self._target.stop_service(handle)
+
 
 @pytest.fixture
 def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
@@ -290,6 +304,17 @@ def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
 
     seen = request.node.stash.setdefault(_errors_key, [])
     return Cli(_ObservedTarget(_learner(request, _workbook_learner), seen))
+
+
+@pytest.fixture
+def service(request: pytest.FixtureRequest, _workbook_learner: str) -> Generator[Services]:
+    """Starts the learner's real server or worker; everything it started stops with the check."""
+    from checker.client import Services
+
+    seen = request.node.stash.setdefault(_errors_key, [])
+    started = Services(_ObservedTarget(_learner(request, _workbook_learner), seen))
+    yield started
+    started.stop_all()
 
 
 @pytest.fixture
@@ -455,4 +480,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["Submission", "cli", "client", "probe", "results", "submission"]
+__all__ = ["Submission", "cli", "client", "probe", "results", "service", "submission"]

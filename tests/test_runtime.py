@@ -616,3 +616,80 @@ def test_uploads_base_url_auth_a_cut_stream_and_the_ast(tmp_path: Path) -> None:
     assert {task: found[0] for task, found in graded(tmp_path, "05", tmp_path).items()} == {
         task: "passed" for task in ("upload", "stream", "static")
     }
+
+
+GUNICORN_APP = {
+    "app.py": """\
+        import os
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            return {"served_by": os.environ.get("SERVER_SOFTWARE", "").split("/")[0], "pid": os.getpid()}
+    """
+}
+
+GUNICORN_CHECKS = """\
+import pytest
+from checker.api import expect_equal, expect_status
+
+
+@pytest.mark.task("gunicorn")
+def test_the_app_answers_under_gunicorn(service):
+    server = service.start(
+        "gunicorn", "--bind", "127.0.0.1:{port}", "--workers", "2", "--no-control-socket", "app:app"
+    )
+    response = server.get("/")
+    expect_status(response, 200)
+    expect_equal(response.get_json()["served_by"], "gunicorn", "the server")
+    assert "Booting worker" in server.output()
+
+
+@pytest.mark.task("broken")
+def test_a_server_that_cannot_start_says_why(service):
+    server = service.start(
+        "gunicorn", "--bind", "127.0.0.1:{port}", "--no-control-socket", "nowhere:app"
+    )
+    import time
+
+    time.sleep(1.0)  # gunicorn listens before its worker has imported the app
+    server.get("/")
+"""
+
+
+def test_a_real_gunicorn_is_started_and_always_stopped(tmp_path: Path) -> None:
+    folder = exercise(
+        tmp_path,
+        "20",
+        GUNICORN_APP,
+        GUNICORN_CHECKS,
+        tasks=("gunicorn", "broken"),
+        extra="[sandbox]\nprocesses = 4\nlisten = true\n",
+    )
+    before = _gunicorns()
+    [result] = check(folder)
+    found = outcomes(result)
+    assert found["gunicorn"] == ("passed", "")
+    assert found["broken"][0] == "error"
+    assert "exited with code" in found["broken"][1] and "nowhere" in found["broken"][1]
+    graded_here = graded(tmp_path, "20", tmp_path)
+    assert graded_here["gunicorn"] == ("passed", "")
+    assert graded_here["broken"][0] == "error"
+    assert _gunicorns() == before, "a gunicorn outlived its check"
+
+
+def _gunicorns() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"gunicorn" in command and b"app:app" in command:
+                found.add(int(entry.name))
+    return found

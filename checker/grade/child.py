@@ -78,6 +78,17 @@ def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) 
         if kind == "invoke":
             _, args = message
             return ("ok", loaded.invoke(tuple(args)))
+        if kind == "start_service":
+            _, command, ready, timeout = message
+            return ("ok", loaded.start_service(tuple(command), ready, timeout))
+        if kind == "service_request":
+            _, handle, method, path, options = message
+            return ("ok", loaded.service_request(handle, method, path, options))
+        if kind == "service_output":
+            return ("ok", loaded.service_output(message[1]))
+        if kind == "stop_service":
+            loaded.stop_service(message[1])
+            return ("ok", None)
         if kind == "probe":
             _, blob, args, on = message
             function = pickle.loads(blob)

@@ -67,6 +67,25 @@ class SandboxedLearner:
         assert isinstance(value, CliResult)
         return value
 
+    def start_service(self, command: tuple[str, ...], ready: str | None, timeout: float) -> int:
+        value = self._call(("start_service", command, ready, timeout), command[0], timeout)
+        assert isinstance(value, int)
+        return value
+
+    def service_request(
+        self, handle: int, method: str, path: str, options: dict[str, Any]
+    ) -> Response:
+        value = self._call(("service_request", handle, method, path, options), f"{method} {path}")
+        assert isinstance(value, Response)
+        return value
+
+    def service_output(self, handle: int) -> str:
+        return str(self._call(("service_output", handle), "reading a service's output"))
+
+    def stop_service(self, handle: int) -> None:
+        if self._connection is not None:  # a child that is gone took its services with it
+            self._call(("stop_service", handle), "stopping a service", 10.0)
+
     @property
     def workspace(self) -> Path:
         return self._spec.workspace
@@ -96,14 +115,14 @@ class SandboxedLearner:
         if self._connection is None:
             self.start()
 
-    def _call(self, message: tuple[Any, ...], doing: str) -> Any:
+    def _call(self, message: tuple[Any, ...], doing: str, seconds: float = 0.0) -> Any:
         self._ensure_running()
         assert self._connection is not None
         try:
             self._connection.send(message)
         except (OSError, ValueError):
             self._receive(doing, 0)  # reports the crash
-        reply = self._receive(doing, self._spec.timeout + GRACE)
+        reply = self._receive(doing, max(seconds, self._spec.timeout) + GRACE)
         kind = reply[0]
         if kind == "ok":
             return reply[1]
