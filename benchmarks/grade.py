@@ -30,10 +30,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker import course, learner, runner  # noqa: E402
+from checker import course, runner  # noqa: E402
 from checker.grade import isolation  # noqa: E402
 from checker.grade.remote import SandboxedLearner  # noqa: E402
 from checker.grade.sandbox import ChildSpec, WarmServer  # noqa: E402
+from checker.runtime import learner  # noqa: E402
 
 EXERCISES = ("01", "02", "03")
 

@@ -7,8 +7,8 @@ docs/authoring.md describes every part with an example.
 
 from __future__ import annotations
 
-from checker.client import Cli, Client, CliResult, LogEntry, Probe, Rendered, Response
-from checker.expect import (
+from checker.runtime.client import Cli, Client, CliResult, LogEntry, Probe, Rendered, Response
+from checker.runtime.expect import (
     differs,
     expect,
     expect_element,
@@ -22,8 +22,8 @@ from checker.expect import (
     expect_text,
     select,
 )
-from checker.failures import CheckFailed
-from checker.submission import Submission
+from checker.runtime.failures import CheckFailed
+from checker.runtime.submission import Submission
 
 __all__ = [
     "CheckFailed",

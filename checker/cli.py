@@ -9,10 +9,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from checker import course, runner, state
+from checker import course
+from checker.course import state
+from checker.course.manifest import Exercise
+from checker.course.results import ExerciseResult
 from checker.errors import Problem
-from checker.manifest import Exercise
-from checker.results import ExerciseResult
+from checker.runtime import runner
 
 
 class WorkbookError(Problem):
@@ -201,8 +203,8 @@ def hint(exercise: str, task_id: str | None) -> None:
 @click.argument("kind", type=click.Choice(["notebook", "app"]))
 def use(exercise: str, kind: str) -> None:
     """Choose which file of an exercise is graded: its notebook or its app file."""
-    from checker import sources
-    from checker.tracing import display_path
+    from checker.runtime import sources
+    from checker.runtime.tracing import display_path
 
     found = _exercise(_root(), exercise)
     try:
@@ -397,7 +399,7 @@ def nbgrader_group() -> None:
 @click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
 def nbgrader_export(course_dir: Path) -> None:
     """Write COURSE_DIR/source/NN/, one nbgrader assignment per module, and nbgrader_config.py."""
-    from checker import nbgrader_export
+    from checker.notebooks import export as nbgrader_export
 
     assignments, wrote_config = nbgrader_export.export(_root(), course_dir)
     console = Console()

@@ -2,7 +2,7 @@
 
 The CLI catches :class:`Problem` once and prints ``workbook: <message>``; the notebook and the
 nbgrader test cells show the same message. A learner's failing check is a different thing
-(``checker.failures``): it is a result, not an error.
+(``checker.runtime.failures``): it is a result, not an error.
 """
 
 from __future__ import annotations

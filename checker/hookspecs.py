@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from checker.results import CheckResult
+    from checker.course.results import CheckResult
 
 
 @pytest.hookspec

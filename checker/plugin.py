@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from checker import manifest, scoring
-from checker.failures import CheckFailure, LearnerUnavailable
-from checker.manifest import Exercise, ManifestError
-from checker.report import Line, exercise_lines, score_line
-from checker.results import CheckResult, ExerciseResult, Outcome
-from checker.submission import Submission, resolve_submission
+from checker.course import manifest, scoring
+from checker.course.manifest import Exercise, ManifestError
+from checker.course.report import Line, exercise_lines, score_line
+from checker.course.results import CheckResult, ExerciseResult, Outcome
+from checker.runtime.failures import CheckFailure, LearnerUnavailable
+from checker.runtime.submission import Submission, resolve_submission
 
 # What serves the learner's app (Flask, Werkzeug, the loader) is imported only once a check needs
 # it, so a pytest run with no exercise in it pays next to nothing for this plugin.
 if TYPE_CHECKING:
-    from checker import learner
-    from checker.client import Cli, Client, CliResult, Probe, Response, Services, Target
+    from checker.runtime import learner
+    from checker.runtime.client import Cli, Client, CliResult, Probe, Response, Services, Target
 
 DEFAULT_TIMEOUT = 3.0  # seconds before the learner's code is given up on (checker.deadline's too)
 
@@ -199,7 +199,7 @@ def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
 
 
 def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
-    from checker import learner
+    from checker.runtime import learner
 
     config = request.config
     exercise = _exercise(request, "client, probe or cli")
@@ -231,7 +231,7 @@ def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
 
 def _close_fresh(run: _Run, key: tuple[Path, str]) -> None:
     """A check's own app is gone with the check; what could not load is kept for the score."""
-    from checker import learner
+    from checker.runtime import learner
 
     loaded = run.learners.get(key)
     if isinstance(loaded, learner.Learner):
@@ -283,7 +283,7 @@ class _ObservedTarget:
 @pytest.fixture
 def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
     """A test client for the learner's app; cookies are kept between its requests."""
-    from checker.client import Client
+    from checker.runtime.client import Client
 
     seen = request.node.stash.setdefault(_errors_key, [])
     return Client(_ObservedTarget(_learner(request, _workbook_learner), seen))
@@ -292,7 +292,7 @@ def client(request: pytest.FixtureRequest, _workbook_learner: str) -> Client:
 @pytest.fixture
 def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
     """Runs a module-level function of the test file beside the learner's app."""
-    from checker.client import Probe
+    from checker.runtime.client import Probe
 
     return Probe(_learner(request, _workbook_learner))
 
@@ -300,7 +300,7 @@ def probe(request: pytest.FixtureRequest, _workbook_learner: str) -> Probe:
 @pytest.fixture
 def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
     """Runs the learner's Flask CLI commands: ``cli.invoke("init-db")``."""
-    from checker.client import Cli
+    from checker.runtime.client import Cli
 
     seen = request.node.stash.setdefault(_errors_key, [])
     return Cli(_ObservedTarget(_learner(request, _workbook_learner), seen))
@@ -309,7 +309,7 @@ def cli(request: pytest.FixtureRequest, _workbook_learner: str) -> Cli:
 @pytest.fixture
 def service(request: pytest.FixtureRequest, _workbook_learner: str) -> Generator[Services]:
     """Starts the learner's real server or worker; everything it started stops with the check."""
-    from checker.client import Services
+    from checker.runtime.client import Services
 
     seen = request.node.stash.setdefault(_errors_key, [])
     started = Services(_ObservedTarget(_learner(request, _workbook_learner), seen))
@@ -395,7 +395,7 @@ def _classify(
 
 
 def _who_raised(item: pytest.Item) -> str:
-    from checker.client import CliResult
+    from checker.runtime.client import CliResult
 
     seen = item.stash.get(_errors_key, [])
     first = next((found for found in seen if found.error is not None), None)

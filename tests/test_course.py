@@ -10,9 +10,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from checker import course, manifest, runner
-from checker.manifest import Exercise
-from checker.results import ExerciseResult, Outcome
+from checker import course
+from checker.course import manifest
+from checker.course.manifest import Exercise
+from checker.course.results import ExerciseResult, Outcome
+from checker.runtime import runner
 from tests.conftest import overlay
 
 if sys.version_info >= (3, 11):

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from checker import manifest
+from checker.course import manifest
 from checker.grade import intake
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,7 +31,7 @@ import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from checker import manifest
+from checker.course import manifest
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, needs_chromium
 
 LESSON = "lessons/01_hello_flask.ipynb"

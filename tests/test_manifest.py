@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import manifest
-from checker.manifest import ManifestError
+from checker.course import manifest
+from checker.course.manifest import ManifestError
 from tests.conftest import MANIFEST
 
 

@@ -14,12 +14,12 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from checker import course, runner
+from checker import course
 from checker.cli import main
+from checker.course.manifest import Exercise
 from checker.grade.gradebook import FILE_NAME, Gradebook
-from checker.manifest import Exercise
-from checker.nbgrader import CheckerUnavailable, TaskFailed, check_task
-from checker.nbgrader_export import (
+from checker.notebooks.cells import CheckerUnavailable, TaskFailed, check_task
+from checker.notebooks.export import (
     BEGIN_SOLUTION,
     CONFIG_NAME,
     END_SOLUTION,
@@ -27,6 +27,7 @@ from checker.nbgrader_export import (
     build_notebook,
     file_cell_id,
 )
+from checker.runtime import runner
 from tests.conftest import ROOT, SOLUTION, overlay
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"

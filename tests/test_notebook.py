@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from IPython.core.interactiveshell import InteractiveShell
 
-from checker.notebook import CheckReport, check
+from checker.notebooks.check import CheckReport, check
 from tests.conftest import SOLUTION
 
 

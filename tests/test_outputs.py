@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from checker.course.results import Outcome
 from checker.grade import charts, outputs
 from checker.grade.model import Protection, TaskGrade
 from checker.grade.report import summarise, write_report
-from checker.results import Outcome
 
 TITLES = {"01": "Hello, Flask", "02": "Routing"}
 TASKS = {"hello": "Say hello", "json": "Answer JSON", "routes": "Add the routes"}

@@ -290,7 +290,7 @@ def test_ordinary_tests_are_left_alone(pytester):
 
 CHECKS_HELLO_ONLY = """\
 import pytest
-from checker.expect import expect_text
+from checker.runtime.expect import expect_text
 
 
 @pytest.mark.task("hello")
@@ -300,7 +300,7 @@ def test_hello(client):
 
 PROBE_CHECKS = """\
 import pytest
-from checker.expect import expect
+from checker.runtime.expect import expect
 
 
 def rules(app):

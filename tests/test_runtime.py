@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from checker import runner
+from checker.course.results import ExerciseResult
 from checker.grade import cohort
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
-from checker.results import ExerciseResult
+from checker.runtime import runner
 
 TASKS = """
 [[tasks]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker import scoring
-from checker.manifest import Exercise, Task
-from checker.report import exercise_lines, marks, score_line, trim_output
-from checker.results import CheckResult, Outcome
+from checker.course import scoring
+from checker.course.manifest import Exercise, Task
+from checker.course.report import exercise_lines, marks, score_line, trim_output
+from checker.course.results import CheckResult, Outcome
 
 HELLO = Task("hello", "Say hello", 2, ("first hint", "second hint"))
 JSON = Task("json", "Answer JSON", 3, ("dict", "return {}"))

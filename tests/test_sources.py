@@ -8,9 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from checker import manifest, runner, sources
-from checker.failures import LearnerUnavailable
-from checker.results import Outcome
+from checker.course import manifest
+from checker.course.results import Outcome
+from checker.runtime import runner, sources
+from checker.runtime.failures import LearnerUnavailable
 from tests.conftest import CHECKS, MANIFEST, SOLUTION
 
 NOTEBOOK_MANIFEST = MANIFEST.replace(

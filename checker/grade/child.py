@@ -11,11 +11,11 @@ import sys
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from checker import learner as learners
-from checker import tracing
-from checker.failures import LearnerFailure, LearnerTimeout, LearnerUnavailable
+from checker.course.results import Outcome
 from checker.grade import isolation
-from checker.results import Outcome
+from checker.runtime import learner as learners
+from checker.runtime import tracing
+from checker.runtime.failures import LearnerFailure, LearnerTimeout, LearnerUnavailable
 
 if TYPE_CHECKING:
     from checker.grade.sandbox import ChildSpec

@@ -21,9 +21,9 @@ from checker.grade.model import TaskGrade
 
 if TYPE_CHECKING:
     from checker.grade.to_nbgrader import Course, Written
-from checker.manifest import Exercise
-from checker.nbgrader_export import CONFIG_NAME
-from checker.results import Outcome
+from checker.course.manifest import Exercise
+from checker.course.results import Outcome
+from checker.notebooks.export import CONFIG_NAME
 
 MAX_BATCH = 20
 NBGRADER_LOG = "nbgrader.log"  # nbgrader's own log of the submissions it did not take

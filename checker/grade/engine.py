@@ -20,18 +20,19 @@ from typing import Any
 
 import pytest
 
-from checker import __version__, course, plugin, scoring
-from checker import learner as learners
-from checker.client import Target
-from checker.failures import LearnerUnavailable
+from checker import __version__, course, plugin
+from checker.course import scoring
+from checker.course.manifest import Exercise
+from checker.course.results import CheckResult, Outcome
 from checker.grade import isolation
 from checker.grade.intake import Submission as LearnerSubmission
 from checker.grade.model import TaskGrade
 from checker.grade.remote import SandboxedLearner
 from checker.grade.sandbox import PRELOAD, ChildSpec, WarmServer
-from checker.manifest import Exercise
-from checker.results import CheckResult, Outcome
-from checker.submission import Submission
+from checker.runtime import learner as learners
+from checker.runtime.client import Target
+from checker.runtime.failures import LearnerUnavailable
+from checker.runtime.submission import Submission
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from checker.course.results import Outcome
 from checker.grade.model import TaskGrade
-from checker.results import Outcome
 
 FILE_NAME = "gradebook.sqlite"
 

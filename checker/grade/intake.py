@@ -19,11 +19,11 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from checker.course.manifest import Exercise
 from checker.errors import Problem
-from checker.manifest import Exercise
-from checker.nbgrader_export import notebook_name, writefile_cells
-from checker.sources import Segment
-from checker.tracing import WrittenBy
+from checker.notebooks.export import notebook_name, writefile_cells
+from checker.runtime.sources import Segment
+from checker.runtime.tracing import WrittenBy
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
 MAX_ZIP_FILES = 5000

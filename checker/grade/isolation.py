@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from checker.course.manifest import Sandbox
 from checker.grade.model import Protection
-from checker.manifest import Sandbox
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000

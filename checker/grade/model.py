@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.results import Outcome
+from checker.course.results import Outcome
 
 
 @dataclass(frozen=True)

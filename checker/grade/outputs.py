@@ -20,8 +20,8 @@ from pathlib import Path
 
 import jinja2
 
+from checker.course.results import Outcome
 from checker.grade.model import TaskGrade
-from checker.results import Outcome
 
 HIDDEN_NOTICE = "An additional check by your instructor did not pass."
 FEEDBACK_MESSAGE_CHARS = 10_000

@@ -10,11 +10,11 @@ from typing import Any
 
 import cloudpickle
 
-from checker.client import CliResult, Response
-from checker.failures import LearnerFailure, LearnerUnavailable
 from checker.grade.child import OUTPUT
 from checker.grade.sandbox import ChildSpec, WarmServer
-from checker.happened import Died, Unanswered, judge
+from checker.runtime.client import CliResult, Response
+from checker.runtime.failures import LearnerFailure, LearnerUnavailable
+from checker.runtime.happened import Died, Unanswered, judge
 
 GRACE = 2.0  # seconds the grader waits beyond the child's own deadline before killing it
 OUTPUT_TAIL = 16 * 1024

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.course.results import Outcome
 from checker.grade import charts
 from checker.grade.model import Protection, TaskGrade
 from checker.grade.outputs import (
@@ -22,7 +23,6 @@ from checker.grade.outputs import (
     status_notes,
     write_text_atomic,
 )
-from checker.results import Outcome
 
 TOP_MESSAGES = 5
 REPORT_MESSAGE_CHARS = 300

@@ -21,16 +21,16 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from checker.course.manifest import Exercise
 from checker.grade import isolation
-from checker.manifest import Exercise
-from checker.tracing import WrittenBy
+from checker.runtime.tracing import WrittenBy
 
 PRELOAD = (
     "flask",
     "werkzeug",
     "werkzeug.test",
     "cloudpickle",
-    "checker.learner",
+    "checker.runtime.learner",
     "checker.grade.child",
 )
 _MESSAGE = 1 << 16

@@ -41,14 +41,14 @@ from traitlets import Dict
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from checker.course.manifest import Exercise
+from checker.course.results import Outcome
 from checker.errors import Problem
 from checker.grade.gradebook import Gradebook as Results
 from checker.grade.model import TaskGrade
 from checker.grade.outputs import shown_message
-from checker.manifest import Exercise
-from checker.nbgrader import failed_text, passed_line
-from checker.nbgrader_export import CONFIG_NAME, assignment_name, notebook_name
-from checker.results import Outcome
+from checker.notebooks.cells import failed_text, passed_line
+from checker.notebooks.export import CONFIG_NAME, assignment_name, notebook_name
 
 
 class NbgraderError(Problem):

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from checker.expect import expect, expect_status, expect_text
+from checker.runtime.expect import expect, expect_status, expect_text
 
 
 def leaks_of(module):

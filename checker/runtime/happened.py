@@ -11,8 +11,8 @@ import signal
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from checker.failures import Location, Raised
-from checker.results import Outcome
+from checker.course.results import Outcome
+from checker.runtime.failures import Location, Raised
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def judge(doing: str, event: Event) -> tuple[Outcome, str]:
 
 def caught(error: BaseException, learner_files: Collection[str]) -> Event:
     """The event an exception from the learner's code stands for."""
-    from checker.tracing import raised
+    from checker.runtime.tracing import raised
 
     if isinstance(error, SystemExit):
         return Exited(error.code)

@@ -28,12 +28,17 @@ from typing import Any
 from flask import Flask, got_request_exception, message_flashed, template_rendered
 from werkzeug.datastructures import Headers
 
-from checker import deadline, happened, services, sources, tracing
-from checker.client import CliResult, LogEntry, Rendered, Response, describe
-from checker.failures import LearnerError, LearnerFailure, LearnerTimeout, LearnerUnavailable
-from checker.manifest import Exercise
-from checker.results import Outcome
-from checker.tracing import display_path, raised
+from checker.course.manifest import Exercise
+from checker.course.results import Outcome
+from checker.runtime import deadline, happened, services, sources, tracing
+from checker.runtime.client import CliResult, LogEntry, Rendered, Response, describe
+from checker.runtime.failures import (
+    LearnerError,
+    LearnerFailure,
+    LearnerTimeout,
+    LearnerUnavailable,
+)
+from checker.runtime.tracing import display_path, raised
 
 _RUN_FROM_CLI = "FLASK_RUN_FROM_CLI"
 BODY_LIMIT = 4 * 1024 * 1024  # bytes of a response body read by default; a stream is cut there

@@ -28,8 +28,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from checker import course
+from checker.course.manifest import Exercise, ManifestError
 from checker.errors import Problem
-from checker.manifest import Exercise, ManifestError
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from checker.results import ExerciseResult, Outcome
+from checker.course.results import ExerciseResult, Outcome
 
 OUTPUT_LINES = 12
 OUTPUT_LINE_WIDTH = 160

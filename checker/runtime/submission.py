@@ -6,12 +6,12 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from checker.failures import CheckFailed, LearnerUnavailable
-from checker.manifest import Exercise
-from checker.results import Outcome
-from checker.sources import files_in
-from checker.sources import read as read_source
-from checker.tracing import display_path
+from checker.course.manifest import Exercise
+from checker.course.results import Outcome
+from checker.runtime.failures import CheckFailed, LearnerUnavailable
+from checker.runtime.sources import files_in
+from checker.runtime.sources import read as read_source
+from checker.runtime.tracing import display_path
 
 
 def resolve_submission(exercise: Exercise, folder: Path | None, *, single: bool) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from checker.manifest import Exercise, Task
+from checker.course.manifest import Exercise, Task
 
 
 class Outcome(enum.Enum):

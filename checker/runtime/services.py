@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import Headers
 
-from checker.client import Response, describe
+from checker.runtime.client import Response, describe
 
 OUTPUT_TAIL = 2000  # characters of a service's output quoted when it fails
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checker.manifest import Exercise, Task
-from checker.results import CheckResult, ExerciseResult, Outcome, TaskResult
+from checker.course.manifest import Exercise, Task
+from checker.course.results import CheckResult, ExerciseResult, Outcome, TaskResult
 
 
 def score_task(task: Task, checks: Iterable[CheckResult]) -> TaskResult:

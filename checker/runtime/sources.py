@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.failures import LearnerUnavailable
-from checker.manifest import Exercise
-from checker.results import Outcome
+from checker.course.manifest import Exercise
+from checker.course.results import Outcome
+from checker.runtime.failures import LearnerUnavailable
 
 METADATA_KEY = "workbook"  # notebook metadata: {"workbook": {"graded": true}}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.results import Outcome
+from checker.course.results import Outcome
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Raised:
 
 
 class LearnerFailure(CheckFailure):
-    """Something went wrong in the learner's code; ``checker.happened.judge`` said what."""
+    """Something went wrong in the learner's code; ``checker.runtime.happened.judge`` said what."""
 
     def __init__(self, outcome: Outcome, message: str) -> None:
         self.outcome = outcome
@@ -83,7 +83,7 @@ class LearnerError(LearnerFailure):
     """The learner's code raised an exception."""
 
     def __init__(self, doing: str, raised: Raised) -> None:
-        from checker.happened import judge
+        from checker.runtime.happened import judge
 
         self.doing = doing
         self.raised = raised
@@ -94,7 +94,7 @@ class LearnerTimeout(LearnerFailure):
     """The learner's code did not finish in time."""
 
     def __init__(self, doing: str, seconds: float, location: Location | None, cause: str) -> None:
-        from checker.happened import TimedOut, judge
+        from checker.runtime.happened import TimedOut, judge
 
         self.doing = doing
         self.seconds = seconds

@@ -16,8 +16,8 @@ import traceback
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
-from checker.failures import LearnerTimeout, Location
-from checker.tracing import location_in
+from checker.runtime.failures import LearnerTimeout, Location
+from checker.runtime.tracing import location_in
 
 T = TypeVar("T")
 

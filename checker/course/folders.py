@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from checker import manifest
+from checker.course import manifest
+from checker.course.manifest import Exercise
 from checker.errors import Problem
-from checker.manifest import Exercise
 
 
 class CourseNotFound(Problem):

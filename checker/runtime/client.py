@@ -14,8 +14,8 @@ from typing import Any, NamedTuple, Protocol
 
 from werkzeug.datastructures import Headers
 
-from checker import probes
-from checker.failures import CheckFailed, Raised
+from checker.runtime import probes
+from checker.runtime.failures import CheckFailed, Raised
 
 
 class Rendered(NamedTuple):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.client import Response
-from checker.failures import CheckFailed
+from checker.runtime.client import Response
+from checker.runtime.failures import CheckFailed
 
 if TYPE_CHECKING:
     from bs4 import Tag

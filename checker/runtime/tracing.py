@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from checker.failures import Location, Raised
-from checker.sources import Segment, Source, place_in_cells
+from checker.runtime.failures import Location, Raised
+from checker.runtime.sources import Segment, Source, place_in_cells
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from checker import plugin
+from checker.course.results import ExerciseResult
 from checker.errors import Problem
-from checker.results import ExerciseResult
 
 
 class _Collector:
