@@ -7,15 +7,27 @@ docs/authoring.md describes every part with an example.
 
 from __future__ import annotations
 
-from checker.runtime.client import Cli, Client, CliResult, LogEntry, Probe, Rendered, Response
+from checker.runtime.client import (
+    Cli,
+    Client,
+    CliResult,
+    LogEntry,
+    Probe,
+    Rendered,
+    Response,
+    Server,
+    Services,
+)
 from checker.runtime.expect import (
     differs,
     expect,
+    expect_cookie,
     expect_element,
     expect_equal,
     expect_flash,
     expect_header,
     expect_json,
+    expect_log,
     expect_redirect,
     expect_status,
     expect_template,
@@ -34,14 +46,18 @@ __all__ = [
     "Probe",
     "Rendered",
     "Response",
+    "Server",
+    "Services",
     "Submission",
     "differs",
     "expect",
+    "expect_cookie",
     "expect_element",
     "expect_equal",
     "expect_flash",
     "expect_header",
     "expect_json",
+    "expect_log",
     "expect_redirect",
     "expect_status",
     "expect_template",

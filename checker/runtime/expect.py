@@ -350,3 +350,78 @@ def _preview(text: str, limit: int = 80) -> str:
 def _short(value: Any, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def expect_log(
+    response: Response,
+    message: str,
+    *,
+    level: str | None = None,
+    logger: str | None = None,
+    contains: bool = False,
+    fix: str | None = None,
+) -> None:
+    """Fail unless a log record with ``message`` (at ``level``, from ``logger``, when given) was
+    emitted while the app served the request."""
+    for entry in response.logs:
+        text_ok = message in entry.message if contains else entry.message == message
+        if (
+            text_ok
+            and (level is None or entry.level == level.upper())
+            and (logger is None or entry.logger == logger)
+        ):
+            return
+    wanted = f"a log record {'containing' if contains else 'saying'} {message!r}"
+    if level is not None:
+        wanted += f" at {level.upper()}"
+    if logger is not None:
+        wanted += f" from logger {logger!r}"
+    got = (
+        "logged " + "; ".join(f"{e.level} {e.logger}: {e.message!r}" for e in response.logs[:5])
+        if response.logs
+        else "logged nothing (records below a logger's level are not emitted)"
+    )
+    raise CheckFailed(
+        f"{response.request_line} {got}, expected {wanted}",
+        expected=message,
+        actual=[tuple(entry) for entry in response.logs],
+        fix=fix,
+    )
+
+
+def expect_cookie(
+    response: Response,
+    name: str,
+    value: str | None = None,
+    *,
+    httponly: bool | None = None,
+    secure: bool | None = None,
+    fix: str | None = None,
+) -> None:
+    """Fail unless the response set the cookie ``name`` (to ``value``, with the flags, if given)."""
+    attributes = response.cookie(name)
+    if attributes is None:
+        shown = ", ".join(response.cookies) or "none"
+        raise CheckFailed(
+            f"{response.request_line} set no {name!r} cookie (cookies set: {shown})",
+            expected=name,
+            actual=list(response.cookies),
+            fix=fix or f"response.set_cookie({name!r}, ...) sets it",
+        )
+    actual = response.cookies[name]
+    if value is not None and actual != value:
+        raise CheckFailed(
+            f"{response.request_line} set the cookie {name!r} to {actual!r}, expected {value!r}",
+            expected=value,
+            actual=actual,
+            fix=fix,
+        )
+    for flag, wanted in (("httponly", httponly), ("secure", secure)):
+        if wanted is not None and (flag in attributes) != wanted:
+            state = "without" if wanted else "with"
+            raise CheckFailed(
+                f"{response.request_line} set the cookie {name!r} {state} the {flag.capitalize()} flag",
+                expected=wanted,
+                actual=flag in attributes,
+                fix=fix or f"response.set_cookie({name!r}, ..., {flag}={wanted})",
+            )

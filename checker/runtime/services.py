@@ -64,6 +64,10 @@ class Service:
         """SIGTERM to the service's process group, then SIGKILL after a moment."""
         if self.process.poll() is not None:
             return
+        if os.name == "nt":  # no process groups to signal: the process itself
+            self.process.kill()
+            self.process.wait()
+            return
         for number, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
             try:
                 os.killpg(self.process.pid, number)  # the service leads its own group

@@ -1,0 +1,129 @@
+"""The expectations checks use: each passes what is right and explains what is not."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import Headers
+
+from checker.api import (
+    CheckFailed,
+    LogEntry,
+    Rendered,
+    Response,
+    differs,
+    expect_cookie,
+    expect_element,
+    expect_equal,
+    expect_flash,
+    expect_json,
+    expect_log,
+    expect_redirect,
+    expect_template,
+)
+
+
+def response(
+    body: str = "", status: int = 200, headers: Headers | None = None, **extra: object
+) -> Response:
+    return Response(
+        "GET /page",
+        status,
+        headers or Headers({"Content-Type": "text/html"}),
+        body.encode(),
+        **extra,
+    )  # type: ignore[arg-type]
+
+
+def fails(text: str) -> Any:
+    """Expect a CheckFailed whose message holds ``text`` as it is."""
+    return pytest.raises(CheckFailed, match=re.escape(text))
+
+
+def message(failing: object) -> str:
+    assert isinstance(failing, CheckFailed)
+    return failing.show()
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "said"),
+    [
+        (1, True, "the value is 1 (a whole number), not true (a boolean)"),
+        ({"v": 1.0}, {"v": 1}, "['v'] is 1.0 (a decimal number), not 1 (a whole number)"),
+        ({"v": "5"}, {"v": 5}, "['v'] is \"5\" (text), not 5 (a whole number)"),
+        ([1, 2], [1, 2, 3], "the list has 2 items, expected 3"),
+        ({"a": 1}, {"a": 1, "b": 2}, "the object has no 'b'"),
+        (
+            {"a": [{"b": None}]},
+            {"a": [{"b": False}]},
+            "['a'][0]['b'] is null (null), not false (a boolean)",
+        ),
+    ],
+)
+def test_differs_names_where_and_how_typed_values_differ(actual, expected, said):
+    assert differs(actual, expected) == said
+    assert differs(expected, expected) is None
+
+
+def test_expect_json_and_expect_equal_are_typed():
+    ok = Response("GET /s", 200, Headers({"Content-Type": "application/json"}), b'{"ready": true}')
+    expect_json(ok, {"ready": True})
+    with pytest.raises(CheckFailed) as failing:
+        expect_json(ok, {"ready": 1})
+    assert "['ready'] is true (a boolean), not 1 (a whole number)" in message(failing.value)
+    with fails("config['DEBUG'] is 0"):
+        expect_equal(0, False, "config['DEBUG']")
+
+
+def test_expect_redirect_compares_the_path_on_any_host():
+    moved = response(status=302, headers=Headers({"Location": "https://shop.example/books/2?x=1"}))
+    expect_redirect(moved, "/books/2?x=1")
+    with fails("redirected to https://shop.example/books/2?x=1, expected /books/3"):
+        expect_redirect(moved, "/books/3")
+    with fails("answered 200, expected a redirect to /"):
+        expect_redirect(response(), "/")
+
+
+def test_expect_element_queries_html_with_css():
+    page = response(
+        "<main><h1> Emma </h1><ul class='books'><li>A</li><li>B &amp; C</li></ul></main>"
+    )
+    assert len(expect_element(page, "ul.books > li", count=2, text="B & C")) == 2
+    with fails("no element matching 'ol'"):
+        expect_element(page, "ol")
+    with fails("2 elements matching 'li', expected 3"):
+        expect_element(page, "li", count=3)
+    with fails("no 'h1' element contains 'Dune'"):
+        expect_element(page, "h1", contains="Dune")
+
+
+def test_template_flash_log_and_cookie_expectations():
+    served = response(
+        headers=Headers(
+            [("Set-Cookie", "theme=dark; Path=/; HttpOnly"), ("Set-Cookie", "seen=1; Path=/")]
+        ),
+        templates=(Rendered("book.html", ("book", "g", "request")),),
+        flashes=(("info", "Saved!"),),
+        logs=(LogEntry("shop", "WARNING", "low stock: 2"),),
+    )
+    expect_template(served, "book.html", context=("book",))
+    expect_flash(served, "Saved!", category="info")
+    expect_log(served, "low stock", level="warning", contains=True)
+    expect_cookie(served, "theme", "dark", httponly=True)
+    with fails("without 'reviews' in its context"):
+        expect_template(served, "book.html", context=("reviews",))
+    with fails("rendered book.html, expected list.html"):
+        expect_template(served, "list.html")
+    with fails("flashed 'Saved!' (info), expected the flashed message 'Gone'"):
+        expect_flash(served, "Gone")
+    with pytest.raises(
+        CheckFailed,
+        match="logged WARNING shop: 'low stock: 2', expected a log record saying 'sold'",
+    ):
+        expect_log(served, "sold")
+    with fails("set the cookie 'seen' without the Httponly flag"):
+        expect_cookie(served, "seen", httponly=True)
+    with fails("set no 'session' cookie (cookies set: theme, seen)"):
+        expect_cookie(served, "session")
