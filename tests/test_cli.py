@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
-from tests.conftest import SOLUTION
+from tests.conftest import ROOT, SOLUTION
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -123,3 +123,10 @@ def test_grade_writes_the_results_and_reports_a_bad_folder_in_one_line(course: P
     code, out = invoke("grade", str(course / "nowhere"), "--out", str(course / "results"))
     assert code == 1
     assert out.strip() == f"workbook: {course / 'nowhere'} is not a folder of submissions"
+
+
+def test_the_course_is_found_from_anywhere_through_the_installed_package(tmp_path, monkeypatch):
+    """nbgrader's autograde runs the test cells in a folder outside the course: the checker
+    finds the course it was installed from."""
+    monkeypatch.chdir(tmp_path)
+    assert course_module.find_root() == ROOT

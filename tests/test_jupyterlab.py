@@ -103,7 +103,7 @@ def copy_course(destination: Path) -> None:
             shutil.copy2(source, target)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def learner_course() -> Iterator[Path]:
     """A copy of the course, installed the way the README tells a learner to install it.
 
@@ -185,9 +185,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             pass
 
 
-@pytest.fixture
-def lab(learner_course: Path, tmp_path: Path) -> Iterator[Lab]:
+@pytest.fixture(scope="module")
+def lab(learner_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """The copy's own JupyterLab, on localhost with a random token, serving the course folder."""
+    tmp_path = tmp_path_factory.mktemp("jupyterlab")
     log = tmp_path / "jupyterlab.log"
     port, token = free_port(), secrets.token_hex(24)
     command = [
@@ -219,7 +220,7 @@ def lab(learner_course: Path, tmp_path: Path) -> Iterator[Lab]:
         stop(process)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright. ``playwright install`` is never run."""
     with sync_playwright() as playwright:
@@ -316,3 +317,65 @@ def test_lesson_01_runs_to_its_check_table_in_jupyterlab(
             failure = Path(f"(no screenshot: {error})")
         print(f"screenshot: {failure}\n{lab.diagnosis()}")
         raise
+
+
+OTHER_LESSONS = sorted(
+    path.relative_to(ROOT).as_posix()
+    for path in (ROOT / "lessons").glob("*.ipynb")
+    if not path.name.startswith("01_")
+)
+
+
+@pytest.mark.parametrize(
+    "lesson", OTHER_LESSONS, ids=[Path(name).name[:2] for name in OTHER_LESSONS]
+)
+def test_every_lesson_runs_to_its_check_table_in_jupyterlab(
+    lab: Lab, browser: Browser, learner_course: Path, tmp_path: Path, lesson: str
+) -> None:
+    """Each lesson, run in JupyterLab, ends with its check table: the starter scores 0; with the
+    solution's files in the exercise folder (written there as a learner's editor would), the same
+    cell gives full marks."""
+    number = Path(lesson).name[:2]
+    exercise = manifest.load(learner_course / "exercises" / number)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("pageerror", lambda error: lab.console.append(f"page error: {error}"))
+    try:
+        # A workspace of its own, reset: nothing of another test's tabs and kernels comes back.
+        page.goto(
+            lab.url(f"lab/workspaces/lesson-{number}/tree/{lesson}") + "&reset", timeout=60_000
+        )
+        expect(page.locator("#jp-main-statusbar"), "the kernel never started").to_contain_text(
+            KERNEL_IDLE, timeout=60_000
+        )
+        run_all_cells(page)
+        check = page.locator(".workbook-check")
+        dialog = page.locator(".jp-Dialog")
+        expect(check.locator("table").or_(dialog), "the check table never showed").to_be_visible(
+            timeout=120_000
+        )
+        assert not dialog.is_visible(), f"JupyterLab asked: {dialog.inner_text()}"
+        expect(check).to_contain_text(f"score: 0/{exercise.points} points")
+        solution = ROOT / "solutions" / number
+        for name in exercise.owned_in(solution):
+            target = learner_course / "exercises" / number / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(solution / name, target)
+        expect(page.locator("#jp-main-statusbar"), "the kernel stayed busy").to_contain_text(
+            KERNEL_IDLE, timeout=60_000
+        )
+        run_all_cells(page)
+        expect(check, "the check did not see the solution's files").to_contain_text(
+            f"score: {exercise.points}/{exercise.points} points", timeout=120_000
+        )
+        expect(check.locator("td.fail")).to_have_count(0)
+        page.screenshot(path=tmp_path / f"lesson-{number}-solved.png")
+    except BaseException:
+        failure = tmp_path / "failure.png"
+        try:
+            page.screenshot(path=failure, full_page=True)
+        except Exception as error:
+            failure = Path(f"(no screenshot: {error})")
+        print(f"screenshot: {failure}\n{lab.diagnosis()}")
+        raise
+    finally:
+        page.close()
