@@ -115,6 +115,10 @@ def _expose(libc: ctypes.CDLL, paths: Sequence[Path]) -> None:
                     break
                 os.chmod(made, 0o755)
             libc.mount(str(stage).encode(), str(path).encode(), None, MS_MOVE, None)
+            try:
+                stage.rmdir()  # empty again once its mount moved back into place
+            except OSError:
+                pass
 
 
 def _enterable(folder: Path) -> bool:
