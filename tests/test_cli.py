@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
+from checker.course import folders
 from tests.conftest import ROOT, SOLUTION
 
 
@@ -98,7 +99,7 @@ def test_bad_arguments_get_one_line_and_a_nonzero_exit(
 def test_outside_a_workbook_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(
-        course_module, "__file__", str(tmp_path / "nowhere" / "checker" / "course.py")
+        folders, "__file__", str(tmp_path / "nowhere" / "checker" / "course" / "folders.py")
     )
     code, out = invoke("list")
     assert code == 1
