@@ -4,30 +4,44 @@
 
 1. `pytest exercises/03 --submission solutions/03` against plain pytest running a hand-written test
    file with the same requests against the same app (target: at most 1.3x).
-2. `workbook`, which checks every exercise to draw the course map, against one
+2. The same for exercise 07, a package app with blueprints: the baseline also reads off the app what
+   the checks ask their probes, and parses the same pages with BeautifulSoup (target: at most 1.3x).
+3. pytest on an unrelated one-test file in a temporary folder outside the course, with the checker's
+   plugin loaded (as it is wherever flask-workbook is installed) against `-p no:checker.plugin`
+   (target: at most 1.05x). Its runs are short and its target tight, so it runs five times as many
+   rounds as the others.
+4. `workbook`, which checks every exercise to draw the course map, against one
    `pytest exercises/03` (target: at most 3x, however many exercises there are).
 
-Each command runs in a fresh process; the rounds alternate between the commands so that noise on a
-shared machine falls on both sides alike, and the median of each side is compared.
+Each command runs in a fresh process, with this checkout first on PYTHONPATH so that it is this
+checkout's checker that is measured, whichever copy is installed. One untimed run of each side
+warms the file cache; then the rounds alternate between the two sides, and which side goes first
+alternates from round to round, so that noise on a shared machine falls on both sides alike. The
+median wall time of each side is compared. The CPU time the commands used is printed beside it:
+it moves less with the machine's load, so a wall-time ratio far from the CPU-time ratio says the
+run was noisy. The script exits 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WORKBOOK = shutil.which("workbook", path=str(Path(PYTHON).parent)) or "workbook"
 
-CHECKER = [PYTHON, "-m", "pytest", "exercises/03", "--submission", "solutions/03"]
-BASELINE = [
+CHECKER_03 = [PYTHON, "-m", "pytest", "exercises/03", "--submission", "solutions/03"]
+BASELINE_03 = [
     PYTHON,
     "-m",
     "pytest",
@@ -35,48 +49,124 @@ BASELINE = [
     "no:checker.plugin",
     "benchmarks/baseline/test_baseline_03.py",
 ]
+CHECKER_07 = [PYTHON, "-m", "pytest", "exercises/07", "--submission", "solutions/07"]
+BASELINE_07 = [
+    PYTHON,
+    "-m",
+    "pytest",
+    "-p",
+    "no:checker.plugin",
+    "benchmarks/baseline/test_baseline_07.py",
+]
 ONE_EXERCISE = [PYTHON, "-m", "pytest", "exercises/03"]
 COURSE_MAP = [WORKBOOK]
 
+UNRELATED_TEST = "def test_one():\n    assert 1 + 1 == 2\n"
 
-def wall_time(command: list[str]) -> float:
-    """Seconds one run of ``command`` takes; it must succeed or fail the way it is expected to."""
-    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": "100"}
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float  # user + system seconds of the command's process
+
+
+def timed(command: list[str], cwd: Path) -> Timing:
+    """One run of ``command``; it must succeed or fail the way a check run may (exit 0 or 1)."""
+    environment = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "COLUMNS": "100",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=environment)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=environment)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         sys.exit(
-            f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr}"
+            f"benchmark command failed ({done.returncode}): {' '.join(command)}\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         )
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(elapsed, cpu)
 
 
 def compare(
-    name: str, measured: list[str], baseline: list[str], target: float, rounds: int
+    name: str,
+    measured: list[str],
+    baseline: list[str],
+    target: float,
+    rounds: int,
+    cwd: Path = ROOT,
 ) -> bool:
-    wall_time(measured), wall_time(baseline)  # warm the file cache
-    ours, theirs = [], []
-    for _ in range(rounds):
-        ours.append(wall_time(measured))
-        theirs.append(wall_time(baseline))
-    ratio = statistics.median(ours) / statistics.median(theirs)
+    timed(measured, cwd), timed(baseline, cwd)  # warm the file cache
+    ours: list[Timing] = []
+    theirs: list[Timing] = []
+    for round_number in range(rounds):
+        if round_number % 2 == 0:
+            ours.append(timed(measured, cwd))
+            theirs.append(timed(baseline, cwd))
+        else:
+            theirs.append(timed(baseline, cwd))
+            ours.append(timed(measured, cwd))
+    wall = statistics.median(t.wall for t in ours), statistics.median(t.wall for t in theirs)
+    cpu = statistics.median(t.cpu for t in ours), statistics.median(t.cpu for t in theirs)
+    ratio = wall[0] / wall[1]
     verdict = "ok" if ratio <= target else "OVER TARGET"
     print(
         f"{name}: {ratio:.2f}x (target <= {target}x, {verdict}); "
-        f"median {statistics.median(ours):.3f}s vs {statistics.median(theirs):.3f}s over {rounds} rounds"
+        f"median {wall[0]:.3f}s vs {wall[1]:.3f}s over {rounds} rounds; "
+        f"cpu {cpu[0]:.3f}s vs {cpu[1]:.3f}s ({cpu[0] / cpu[1]:.2f}x)",
+        flush=True,
     )
     return ratio <= target
+
+
+def expect_plugin(folder: Path) -> None:
+    """Stop unless pytest loads the checker's plugin outside the course, and not with -p no:, so
+    that benchmark 3 compares what it says it does."""
+    with_plugin = [PYTHON, "-m", "pytest", "--help"]
+    without = [PYTHON, "-m", "pytest", "-p", "no:checker.plugin", "--help"]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shown = [
+        "--submission"
+        in subprocess.run(
+            command, cwd=folder, capture_output=True, text=True, env=environment
+        ).stdout
+        for command in (with_plugin, without)
+    ]
+    if shown != [True, False]:
+        sys.exit(
+            "pytest does not load checker.plugin through its entry point outside the course "
+            "(pip install -e . first), or -p no:checker.plugin does not turn it off"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     rounds = parser.parse_args().rounds
+    if rounds < 1:
+        parser.error("--rounds must be at least 1")
     exercises = len(list((ROOT / "exercises").glob("*/exercise.toml")))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {exercises} exercises")
-    ok = compare("checker vs plain pytest (exercise 03)", CHECKER, BASELINE, 1.3, rounds)
-    ok &= compare("course map vs one exercise", COURSE_MAP, ONE_EXERCISE, 3.0, rounds)
+    ok = compare("checker vs plain pytest (exercise 03)", CHECKER_03, BASELINE_03, 1.3, rounds)
+    ok &= compare("checker vs plain pytest (exercise 07)", CHECKER_07, BASELINE_07, 1.3, rounds)
+    with tempfile.TemporaryDirectory(prefix="workbook-unrelated-") as folder:
+        (Path(folder) / "test_unrelated.py").write_text(UNRELATED_TEST, encoding="utf-8")
+        expect_plugin(Path(folder))
+        ok &= compare(
+            "unrelated one-test run with vs without the plugin",
+            [PYTHON, "-m", "pytest", "test_unrelated.py"],
+            [PYTHON, "-m", "pytest", "-p", "no:checker.plugin", "test_unrelated.py"],
+            1.05,
+            5 * rounds,
+            cwd=Path(folder),
+        )
+    ok &= compare(
+        "course map (workbook) vs one pytest exercises/03", COURSE_MAP, ONE_EXERCISE, 3.0, rounds
+    )
     return 0 if ok else 1
 
 
