@@ -12,7 +12,6 @@ from rich.table import Table
 from checker import course
 from checker.course import state
 from checker.course.manifest import Exercise
-from checker.course.results import ExerciseResult
 from checker.errors import Problem
 from checker.runtime import runner
 
@@ -74,8 +73,7 @@ def main(context: click.Context) -> None:
 def course_map() -> None:
     root = _root()
     exercises = _exercises(root)
-    _, results = runner.check([exercise.directory for exercise in exercises])
-    by_id = {result.exercise.id: result for result in results}
+    by_id = _summaries(root, exercises)
     changed = course.changed_files(root)
     console = Console()
     table = Table(title="flask-workbook: your course map", title_justify="left")
@@ -96,14 +94,38 @@ def course_map() -> None:
     console.print(next_step or "[green]Every exercise passes. Well done![/]")
 
 
+def _summaries(root: Path, exercises: list[Exercise]) -> dict[str, state.Summary]:
+    """Each exercise's last result: checked again only when what it depends on has changed."""
+    saved = state.load(root)
+    prints = {exercise.id: state.fingerprint(exercise) for exercise in exercises}
+    stale = [
+        e for e in exercises if getattr(saved.results.get(e.id), "fingerprint", "") != prints[e.id]
+    ]
+    if stale:
+        _, results = runner.check([exercise.directory for exercise in stale])
+        for result in results:
+            saved.results[result.exercise.id] = state.Summary(
+                prints[result.exercise.id],
+                result.points,
+                sum(task.passed for task in result.tasks),
+                result.passed,
+            )
+        try:
+            state.save(root, saved)
+        except OSError:  # a read-only copy of the course: the map is only slower next time
+            pass
+    return {e.id: saved.results[e.id] for e in exercises if e.id in saved.results}
+
+
 def _status(
-    root: Path, exercise: Exercise, result: ExerciseResult | None, changed: set[Path] | None
+    root: Path, exercise: Exercise, result: state.Summary | None, changed: set[Path] | None
 ) -> str:
     if result is not None and result.passed:
         return "done"
-    passed = sum(task.passed for task in result.tasks) if result else 0
+    passed = result.passed_tasks if result else 0
     untouched = changed is not None and not any(
-        (exercise.directory / name).resolve() in changed for name in exercise.files
+        (exercise.directory / name).resolve() in changed
+        for name in exercise.owned_in(exercise.directory)
     )
     if passed == 0 and (untouched or changed is None):
         return "not started"

@@ -29,6 +29,27 @@ def test_course_map_shows_progress_and_next_step(course: Path):
     assert "Next:" in out and "02" in out.split("Next:")[1]
 
 
+def test_course_map_checks_again_only_what_changed(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from checker.runtime import runner
+
+    checked: list[list[str]] = []
+    real = runner.check
+
+    def counting(folders, **options):
+        checked.append(sorted(Path(folder).name for folder in folders))
+        return real(folders, **options)
+
+    monkeypatch.setattr(runner, "check", counting)
+    assert invoke()[0] == 0
+    assert invoke()[0] == 0  # nothing changed: the saved results are shown
+    (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
+    code, out = invoke()
+    assert checked == [["01", "02"], ["02"]]
+    assert code == 0 and "Every exercise passes" in out
+
+
 def test_list_shows_every_exercise(course: Path):
     code, out = invoke("list")
     assert code == 0
@@ -58,7 +79,7 @@ def test_hint_shows_the_next_hint_each_time_and_remembers(course: Path):
     assert "hint 2 of 2" in outputs[1] and "return 'Hello, World!'" in outputs[1]
     assert "seen all 2 hints" in outputs[2]
     state = json.loads((course / ".workbook-state.json").read_text())
-    assert state == {"hints": {"02": {"hello": 2}}}
+    assert state == {"hints": {"02": {"hello": 2}}, "results": {}}
 
 
 def test_hint_for_a_named_task(course: Path):

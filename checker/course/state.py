@@ -1,19 +1,35 @@
-"""The learner's small state file at the root of the workbook (git-ignored)."""
+"""The learner's small state file at the root of the workbook (git-ignored): the hints seen, and
+the last result of each exercise, kept with a fingerprint of what it depends on."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.course.manifest import MANIFEST_NAME, Exercise
+
 STATE_FILE = ".workbook-state.json"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the course map shows of an exercise's last result."""
+
+    fingerprint: str  # of the learner's files, the checks and the checker it was checked with
+    points: int
+    passed_tasks: int
+    passed: bool
 
 
 @dataclass
 class State:
-    """How many hints of each task the learner has seen: ``hints["03"]["form-data"] == 2``."""
+    """How many hints of each task the learner has seen (``hints["03"]["form-data"] == 2``), and
+    the last result of each exercise."""
 
     hints: dict[str, dict[str, int]] = field(default_factory=dict)
+    results: dict[str, Summary] = field(default_factory=dict)
 
     def hints_seen(self, exercise_id: str, task_id: str) -> int:
         return self.hints.get(exercise_id, {}).get(task_id, 0)
@@ -28,16 +44,57 @@ def load(root: Path) -> State:
     try:
         data = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
         hints = data.get("hints", {})
-        return State(
+        state = State(
             {str(e): {str(t): int(n) for t, n in tasks.items()} for e, tasks in hints.items()}
         )
     except (OSError, ValueError, AttributeError, TypeError):
         return State()
+    try:
+        for exercise_id, found in dict(data.get("results", {})).items():
+            state.results[str(exercise_id)] = Summary(
+                str(found["fingerprint"]),
+                int(found["points"]),
+                int(found["passed_tasks"]),
+                bool(found["passed"]),
+            )
+    except (ValueError, AttributeError, TypeError, KeyError):
+        state.results.clear()  # an unreadable cache is only checked again
+    return state
 
 
 def save(root: Path, state: State) -> None:
     """Write the state atomically, so an interrupted write never leaves a broken file."""
     path = root / STATE_FILE
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"hints": state.hints}, indent=2) + "\n", encoding="utf-8")
+    results = {
+        exercise_id: {
+            "fingerprint": summary.fingerprint,
+            "points": summary.points,
+            "passed_tasks": summary.passed_tasks,
+            "passed": summary.passed,
+        }
+        for exercise_id, summary in state.results.items()
+    }
+    document = {"hints": state.hints, "results": results}
+    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     temporary.replace(path)
+
+
+def fingerprint(exercise: Exercise) -> str:
+    """What an exercise's result depends on, in one hash: the learner's files, its checks and
+    manifest, byte for byte, and the checker's own code (by size and time of change)."""
+    import checker
+
+    digest = hashlib.sha256(checker.__version__.encode())
+    folder = exercise.directory
+    checks = sorted(p.name for p in folder.glob("test_*.py"))
+    for name in [MANIFEST_NAME, *checks, *exercise.owned_in(folder)]:
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update((folder / name).read_bytes())
+        except OSError:
+            digest.update(b"(missing)")
+    for path in sorted(Path(checker.__file__).parent.rglob("*.py")):
+        info = path.stat()
+        digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
