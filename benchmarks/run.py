@@ -10,8 +10,11 @@
    plugin loaded (as it is wherever flask-workbook is installed) against `-p no:checker.plugin`
    (target: at most 1.05x). Its runs are short and its target tight, so it runs five times as many
    rounds as the others.
-4. `workbook`, which checks every exercise to draw the course map, against one
-   `pytest exercises/03` (target: at most 3x, however many exercises there are).
+4. `workbook`, the course map, against one `pytest exercises/03` (target: at most 3x, however many
+   exercises there are), twice: with the results it keeps from its last run (nothing changed, so
+   nothing is checked again: what a learner sees on every call but the first), and with none kept
+   (every exercise checked: a learner's first call, or after the checker changed). The learner's
+   own state file is set aside for the run and put back afterwards.
 
 Each command runs in a fresh process, with this checkout first on PYTHONPATH so that it is this
 checkout's checker that is measured, whichever copy is installed. One untimed run of each side
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +65,7 @@ BASELINE_07 = [
 ONE_EXERCISE = [PYTHON, "-m", "pytest", "exercises/03"]
 COURSE_MAP = [WORKBOOK]
 
+STATE_FILE = ".workbook-state.json"  # checker.course.state.STATE_FILE: the learner's progress
 UNRELATED_TEST = "def test_one():\n    assert 1 + 1 == 2\n"
 
 
@@ -99,16 +104,21 @@ def compare(
     target: float,
     rounds: int,
     cwd: Path = ROOT,
+    before: Callable[[], None] = lambda: None,
 ) -> bool:
+    """``before`` runs, untimed, before every run of ``measured``."""
+    before()
     timed(measured, cwd), timed(baseline, cwd)  # warm the file cache
     ours: list[Timing] = []
     theirs: list[Timing] = []
     for round_number in range(rounds):
         if round_number % 2 == 0:
+            before()
             ours.append(timed(measured, cwd))
             theirs.append(timed(baseline, cwd))
         else:
             theirs.append(timed(baseline, cwd))
+            before()
             ours.append(timed(measured, cwd))
     wall = statistics.median(t.wall for t in ours), statistics.median(t.wall for t in theirs)
     cpu = statistics.median(t.cpu for t in ours), statistics.median(t.cpu for t in theirs)
@@ -164,9 +174,29 @@ def main() -> int:
             5 * rounds,
             cwd=Path(folder),
         )
-    ok &= compare(
-        "course map (workbook) vs one pytest exercises/03", COURSE_MAP, ONE_EXERCISE, 3.0, rounds
-    )
+    state = ROOT / STATE_FILE
+    kept = state.read_bytes() if state.is_file() else None
+    try:
+        ok &= compare(
+            "course map (workbook), results kept, vs one pytest exercises/03",
+            COURSE_MAP,
+            ONE_EXERCISE,
+            3.0,
+            rounds,
+        )
+        ok &= compare(
+            "course map (workbook), nothing kept, vs one pytest exercises/03",
+            COURSE_MAP,
+            ONE_EXERCISE,
+            3.0,
+            rounds,
+            before=lambda: state.unlink(missing_ok=True),
+        )
+    finally:
+        if kept is None:
+            state.unlink(missing_ok=True)
+        else:
+            state.write_bytes(kept)
     return 0 if ok else 1
 
 

@@ -14,18 +14,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from checker.course import manifest, scoring
-from checker.course.manifest import Exercise, ManifestError
-from checker.course.report import Line, exercise_lines, score_line
-from checker.course.results import CheckResult, ExerciseResult, Outcome
-from checker.runtime.failures import CheckFailure, LearnerUnavailable
-from checker.runtime.submission import Submission, resolve_submission
-
-# What serves the learner's app (Flask, Werkzeug, the loader) is imported only once a check needs
-# it, so a pytest run with no exercise in it pays next to nothing for this plugin.
+# The checker itself (the course model, the runtime, Flask and Werkzeug) is imported only once a
+# test beside an exercise.toml is collected, so a pytest run with no exercise in it pays next to
+# nothing for this plugin.
 if TYPE_CHECKING:
+    from checker.course.manifest import Exercise
+    from checker.course.report import Line
+    from checker.course.results import CheckResult, ExerciseResult, Outcome
     from checker.runtime import learner
     from checker.runtime.client import Cli, Client, CliResult, Probe, Response, Services, Target
+    from checker.runtime.failures import LearnerUnavailable
+    from checker.runtime.submission import Submission
+
+MANIFEST_NAME = "exercise.toml"  # checker.course.manifest.MANIFEST_NAME (a test keeps them equal)
 
 DEFAULT_TIMEOUT = 3.0  # seconds before the learner's code is given up on (checker.deadline's too)
 
@@ -76,7 +77,7 @@ class Grading(Protocol):
 run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
 grading_key = pytest.StashKey[Grading]()
-_check_key = pytest.StashKey[CheckResult]()
+_check_key = pytest.StashKey["CheckResult"]()
 _errors_key = pytest.StashKey[list["Response | CliResult"]]()
 
 
@@ -139,10 +140,13 @@ def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
 
 def _find_exercise(config: pytest.Config, run: _Run, path: Path) -> Exercise | None:
     directory = path.resolve().parent
-    if not (directory / manifest.MANIFEST_NAME).is_file():
+    if not (directory / MANIFEST_NAME).is_file():
         grading = config.stash.get(grading_key, None)
         return grading.exercise_for(path) if grading is not None else None
     if directory not in run.exercises:
+        from checker.course import manifest
+        from checker.course.manifest import ManifestError
+
         try:
             run.exercises[directory] = manifest.load(directory, check_files=False)
         except ManifestError as error:
@@ -179,7 +183,7 @@ def _task_of(item: pytest.Item, exercise: Exercise) -> str:
     task_id = markers[0].args[0]
     if task_id not in {task.id for task in exercise.tasks}:
         raise pytest.UsageError(
-            f"{item.nodeid}: task {task_id!r} is not in {exercise.directory / manifest.MANIFEST_NAME}; "
+            f"{item.nodeid}: task {task_id!r} is not in {exercise.directory / MANIFEST_NAME}; "
             f"use one of: {known}"
         )
     return str(task_id)
@@ -200,6 +204,8 @@ def _exercise(request: pytest.FixtureRequest, fixture: str) -> Exercise:
 
 def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
     from checker.runtime import learner
+    from checker.runtime.failures import LearnerUnavailable
+    from checker.runtime.submission import resolve_submission
 
     config = request.config
     exercise = _exercise(request, "client, probe or cli")
@@ -320,6 +326,8 @@ def service(request: pytest.FixtureRequest, _workbook_learner: str) -> Generator
 @pytest.fixture
 def submission(request: pytest.FixtureRequest, _workbook_learner: str) -> Submission:
     """The learner's files as text, for static checks."""
+    from checker.runtime.submission import Submission, resolve_submission
+
     exercise = _exercise(request, "submission")
     grading = request.config.stash.get(grading_key, None)
     if grading is not None:
@@ -346,6 +354,9 @@ def pytest_runtest_makereport(
         return report
     if report.skipped or (report.when == "setup" and report.passed):
         return report
+    from checker.course.results import CheckResult, Outcome
+    from checker.runtime.failures import CheckFailure
+
     excinfo = call.excinfo
     outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
     learner_id = _learner_of(item)
@@ -376,6 +387,9 @@ def _learner_of(item: pytest.Item) -> str:
 def _classify(
     excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item
 ) -> tuple[Outcome, str]:
+    from checker.course.results import Outcome
+    from checker.runtime.failures import CheckFailure
+
     error = excinfo.value
     raised = [r.error for r in item.stash.get(_errors_key, []) if r.error is not None]
     if isinstance(error, CheckFailure):
@@ -412,6 +426,13 @@ def _output(report: pytest.TestReport) -> str:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[None, None, None]:
     run = session.config.stash[run_key]
+    if not run.collected:
+        yield
+        return
+    from checker.course import scoring
+    from checker.course.report import score_line
+    from checker.runtime.failures import LearnerUnavailable
+
     for loaded in run.learners.values():
         if not isinstance(loaded, LearnerUnavailable):
             loaded.close()
@@ -436,12 +457,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
 
 
 def _graded(loaded: learner.Learner | LearnerUnavailable | None) -> str:
+    from checker.runtime.failures import LearnerUnavailable
+
     return (
         loaded.graded if loaded is not None and not isinstance(loaded, LearnerUnavailable) else ""
     )
 
 
 def _problem(loaded: learner.Learner | LearnerUnavailable | None) -> str:
+    from checker.runtime.failures import LearnerUnavailable
+
     return loaded.message if isinstance(loaded, LearnerUnavailable) else ""
 
 
@@ -449,6 +474,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     run = config.stash[run_key]
     if not run.results:
         return
+    from checker.course.report import exercise_lines
+
     terminalreporter.write_sep("=", "workbook")
     encoding = getattr(sys.stdout, "encoding", None)
     for result in run.results:
@@ -480,4 +507,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["Submission", "cli", "client", "probe", "results", "service", "submission"]
+__all__ = ["cli", "client", "probe", "results", "service", "submission"]

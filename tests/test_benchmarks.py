@@ -60,7 +60,8 @@ def test_run_prints_every_ratio() -> None:
                 ("checker vs plain pytest (exercise 03)", r"1\.3", 1),
                 ("checker vs plain pytest (exercise 07)", r"1\.3", 1),
                 ("unrelated one-test run with vs without the plugin", r"1\.05", 5),
-                ("course map (workbook) vs one pytest exercises/03", r"3\.0", 1),
+                ("course map (workbook), results kept, vs one pytest exercises/03", r"3\.0", 1),
+                ("course map (workbook), nothing kept, vs one pytest exercises/03", r"3\.0", 1),
             ]
         ],
     )

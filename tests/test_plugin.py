@@ -317,3 +317,22 @@ def test_rules(probe):
 def test_closure(probe):
     probe(lambda app: 1)
 """
+
+
+def test_loading_the_plugin_imports_nothing_heavy():
+    """A pytest run with no exercise in it pays for the plugin's options and hooks only: no
+    Flask, Werkzeug, nbformat or checker runtime is imported until a check needs one."""
+    import subprocess
+    import sys
+
+    from checker import plugin
+    from checker.course import manifest
+
+    assert plugin.MANIFEST_NAME == manifest.MANIFEST_NAME
+    code = (
+        "import sys, checker.plugin; heavy = ('flask', 'werkzeug', 'nbformat', 'jsonschema', "
+        "'pathspec', 'checker.course', 'checker.runtime', 'checker.grade'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
