@@ -693,3 +693,26 @@ def _gunicorns() -> set[int]:
             if b"gunicorn" in command and b"app:app" in command:
                 found.add(int(entry.name))
     return found
+
+
+def test_an_unknown_command_is_named_as_flask_names_it(tmp_path: Path) -> None:
+    checks = (
+        CLI_CHECKS
+        + """
+
+@pytest.mark.task("unknown-command")
+def test_unknown(cli):
+    result = cli.invoke("init-db")
+    assert "Usage: flask [OPTIONS] COMMAND" in result.output, result.output
+    assert "No such command 'init-db'" in result.output
+"""
+    )
+    folder = exercise(
+        tmp_path,
+        "06",
+        CLI_APP,
+        checks,
+        tasks=("plain-command", "raising-command", "unknown-command"),
+    )
+    [result] = check(folder)
+    assert outcomes(result)["unknown-command"] == ("passed", "")

@@ -58,13 +58,18 @@ class Raised:
 
     error_type: str
     error_text: str
-    location: Location | None = None
+    location: Location | None = None  # the innermost line of the learner's that was running
+    via: Location | None = None  # the outermost one, when it is another: where it was called
 
     @property
     def summary(self) -> str:
-        """``KeyError: 'name' (app.py, line 12: ...)``."""
+        """``KeyError: 'name' (app.py, line 12: ...)``, and where that was called from when the
+        call began elsewhere in the learner's code (a factory called at import, say)."""
         text = f"{self.error_type}: {self.error_text}" if self.error_text else self.error_type
-        return f"{text} ({self.location.show()})" if self.location else text
+        if self.location is None:
+            return text
+        called = f", called from {self.via.show()}" if self.via else ""
+        return f"{text} ({self.location.show()}{called})"
 
 
 class LearnerFailure(CheckFailure):

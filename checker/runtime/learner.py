@@ -211,7 +211,7 @@ class Learner:
         group = FlaskGroup(create_app=lambda: self.app, load_dotenv=False, set_debug_flag=False)
 
         def run() -> CliResult:
-            result = self.app.test_cli_runner().invoke(group, args=list(args))
+            result = self.app.test_cli_runner().invoke(group, args=list(args), prog_name="flask")
             error = result.exception
             found = None
             if error is not None and not isinstance(error, SystemExit):

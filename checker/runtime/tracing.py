@@ -124,6 +124,9 @@ def stack_frames(frame: FrameType | None) -> list[tuple[str, int]]:
 
 
 def raised(error: BaseException, learner_files: Collection[str]) -> Raised:
-    """Describe ``error`` as plain data, located in the learner's files where possible."""
-    location = location_in(traceback_frames(error.__traceback__), learner_files)
-    return Raised(type(error).__name__, _in_learner_terms(str(error)), location)
+    """Describe ``error`` as plain data, located in the learner's files where possible: the
+    innermost line of theirs that ran, and the outermost when that is another line."""
+    mine = [frame for frame in traceback_frames(error.__traceback__) if frame[0] in learner_files]
+    innermost = location(*mine[-1]) if mine else None
+    outermost = location(*mine[0]) if len(mine) > 1 and mine[0] != mine[-1] else None
+    return Raised(type(error).__name__, _in_learner_terms(str(error)), innermost, outermost)

@@ -155,7 +155,7 @@ def init_db_on_a_new_machine(module, folder, secret):
 
     # As `flask --app app init-db` runs it: through Flask's command group, in an app context.
     group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
-    result = app.test_cli_runner().invoke(group, args=["init-db"])
+    result = app.test_cli_runner().invoke(group, args=["init-db"], prog_name="flask")
     error = result.exception
     if "sqlalchemy" in app.extensions:
         with app.app_context():

@@ -3,7 +3,8 @@
 A small bookshop, split into two blueprints: the catalog (shop/catalog.py) and
 the login pages (shop/auth.py). create_app builds the app and plugs them in.
 Check your work with `pytest exercises/07` or `workbook check 07`; try it in a
-browser with `flask --app shop run --debug` from the exercises/07 folder.
+browser with `FLASK_SECRET_KEY=dev flask --app shop run --debug` from the
+exercises/07 folder (the key comes from the environment, as in module 06).
 """
 
 from flask import Flask, render_template
@@ -11,7 +12,7 @@ from flask import Flask, render_template
 
 def create_app(test_config=None):
     app = Flask(__name__)
-    app.config.from_mapping(SECRET_KEY="dev")
+    app.config.from_prefixed_env()  # SECRET_KEY from FLASK_SECRET_KEY, never in the code
     if test_config is not None:
         app.config.from_mapping(test_config)
 

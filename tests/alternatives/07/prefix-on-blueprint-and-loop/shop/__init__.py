@@ -3,7 +3,7 @@ from flask import Flask, render_template
 
 def create_app(test_config=None):
     app = Flask(__name__)
-    app.config.from_mapping(SECRET_KEY="dev")
+    app.config.from_prefixed_env()  # SECRET_KEY from FLASK_SECRET_KEY, never in the code
     if test_config is not None:
         app.config.from_mapping(test_config)
 
