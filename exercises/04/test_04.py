@@ -582,17 +582,6 @@ def xss_fix(files):
         if called_name(node) == "render_template_string" and built:
             return SOURCE_FROM_INPUT
     return PASS_THE_NAME
-    for node in ast.walk(module):
-        if isinstance(node, ast.Call):
-            called = node.func.attr if isinstance(node.func, ast.Attribute) else None
-            called = node.func.id if isinstance(node.func, ast.Name) else called
-            if called == "Markup":
-                return (
-                    "do not wrap text that holds the name in Markup(...) in app.py: Markup "
-                    "marks it as trusted HTML. Pass the plain name and let the template escape "
-                    "it; put any HTML you want around it in the template"
-                )
-    return PASS_THE_NAME
 
 
 @pytest.mark.task("escaping")
