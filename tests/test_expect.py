@@ -73,8 +73,12 @@ def test_expect_json_and_expect_equal_are_typed():
     with pytest.raises(CheckFailed) as failing:
         expect_json(ok, {"ready": 1})
     assert "['ready'] is true (a boolean), not 1 (a whole number)" in message(failing.value)
-    with fails("config['DEBUG'] is 0"):
+    with fails(
+        "config['DEBUG'] is 0, expected False: the value is 0 (a whole number), not False (a boolean)"
+    ):
         expect_equal(0, False, "config['DEBUG']")
+    with fails("the value is None (None), not 'k' (a string)"):
+        expect_equal(None, "k", "config['SECRET_KEY']")
 
 
 def test_expect_redirect_compares_the_path_on_any_host():

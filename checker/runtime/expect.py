@@ -68,7 +68,7 @@ def expect_json(response: Response, expected: Any, *, fix: str | None = None) ->
 
 def expect_equal(actual: Any, expected: Any, what: str, *, fix: str | None = None) -> None:
     """Fail unless ``actual`` equals ``expected`` type for type; ``what`` names it in the message."""
-    difference = differs(actual, expected)
+    difference = differs(actual, expected, as_json=False)
     if difference is not None:
         message = f"{what} is {_short(actual)}, expected {_short(expected)}"
         raise CheckFailed(
@@ -79,13 +79,15 @@ def expect_equal(actual: Any, expected: Any, what: str, *, fix: str | None = Non
         )
 
 
-def differs(actual: Any, expected: Any, where: str = "") -> str | None:
+def differs(actual: Any, expected: Any, where: str = "", *, as_json: bool = True) -> str | None:
     """None when the two are equal type for type; else where and how they differ ("" when the
-    whole value simply differs)."""
-    if _kind(actual) != _kind(expected):
+    whole value simply differs). Values are named as JSON writes them (``true``, ``null``), or,
+    with ``as_json=False``, as Python does (``True``, ``None``)."""
+    kind, shown = (_kind, _shown) if as_json else (_python_kind, repr)
+    if kind(actual) != kind(expected):
         return (
-            f"{where or 'the value'} is {_shown(actual)} ({_kind(actual)}), "
-            f"not {_shown(expected)} ({_kind(expected)})"
+            f"{where or 'the value'} is {shown(actual)} ({kind(actual)}), "
+            f"not {shown(expected)} ({kind(expected)})"
         )
     if isinstance(expected, dict):
         missing = [key for key in expected if key not in actual]
@@ -98,7 +100,7 @@ def differs(actual: Any, expected: Any, where: str = "") -> str | None:
                 parts.append("an unexpected " + ", ".join(repr(key) for key in extra))
             return f"{where or 'the object'} has " + " and ".join(parts)
         for key in expected:
-            found = differs(actual[key], expected[key], f"{where}[{key!r}]")
+            found = differs(actual[key], expected[key], f"{where}[{key!r}]", as_json=as_json)
             if found is not None:
                 return (
                     found
@@ -109,7 +111,7 @@ def differs(actual: Any, expected: Any, where: str = "") -> str | None:
         if len(actual) != len(expected):
             return f"{where or 'the list'} has {len(actual)} items, expected {len(expected)}"
         for index, (got, wanted) in enumerate(zip(actual, expected, strict=False)):
-            found = differs(got, wanted, f"{where}[{index}]")
+            found = differs(got, wanted, f"{where}[{index}]", as_json=as_json)
             if found is not None:
                 return found or f"{where}[{index}] is {_short(got)}, expected {_short(wanted)}"
         return None
@@ -132,6 +134,16 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def _python_kind(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a dict"
+    return _kind(value)
 
 
 def _shown(value: Any) -> str:
