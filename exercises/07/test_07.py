@@ -247,6 +247,15 @@ def test_logout_forgets_the_name_and_goes_to_the_login_page(client):
     )
 
 
+@pytest.mark.task("auth-blueprint")
+def test_logout_when_nobody_is_logged_in_still_goes_to_the_login_page(client):
+    response = client.get("/auth/logout")  # a new client: no one has logged in
+    fix = None
+    if response.error is not None and response.error.error_type == "KeyError":
+        fix = 'session.pop("user") raises KeyError when no one is logged in: give it a default, session.pop("user", None)'
+    expect_redirect(response, "/auth/login", fix=fix)
+
+
 # blueprint-templates
 
 
