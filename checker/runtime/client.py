@@ -160,20 +160,11 @@ _OPTIONS = {
 }  # fmt: skip
 
 
-class Client:
-    """Like Flask's test client, for checks. Keeps cookies between its requests."""
-
-    def __init__(self, target: Target) -> None:
-        self._target = target
-        self._handle: int | None = None
+class _Methods:
+    """``get``, ``post``, ``put``, ``patch`` and ``delete``, each an ``open`` with its method."""
 
     def open(self, path: str, method: str = "GET", **options: Any) -> Response:
-        unknown = set(options) - _OPTIONS
-        if unknown:
-            raise TypeError(f"client.open() got unexpected option {sorted(unknown)[0]!r}")
-        if self._handle is None:
-            self._handle = self._target.open_client()
-        return self._target.request(self._handle, method.upper(), path, options)
+        raise NotImplementedError
 
     def get(self, path: str, **options: Any) -> Response:
         return self.open(path, "GET", **options)
@@ -189,6 +180,23 @@ class Client:
 
     def delete(self, path: str, **options: Any) -> Response:
         return self.open(path, "DELETE", **options)
+
+
+class Client(_Methods):
+    """Like Flask's test client, for checks. Keeps cookies between its requests."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+        self._handle: int | None = None
+
+    def open(self, path: str, method: str = "GET", **options: Any) -> Response:
+        unknown = set(options) - _OPTIONS
+        if unknown:
+            raise TypeError(f"client.open() got unexpected option {sorted(unknown)[0]!r}")
+        if self._handle is None:
+            self._handle = self._target.open_client()
+        return self._target.request(self._handle, method.upper(), path, options)
+
 
 
 class Probe:
@@ -285,7 +293,7 @@ def describe(method: str, path: str, options: dict[str, Any]) -> str:
 _SERVICE_OPTIONS = {"query_string", "headers", "data", "json", "max_bytes"}
 
 
-class Server:
+class Server(_Methods):
     """A running service: real HTTP requests to it, what it printed, and stopping it."""
 
     def __init__(self, target: Target, handle: int, command_line: str) -> None:
@@ -299,17 +307,6 @@ class Server:
             raise TypeError(f"a service request got unexpected option {sorted(unknown)[0]!r}")
         return self._target.service_request(self._handle, method.upper(), path, options)
 
-    def get(self, path: str, **options: Any) -> Response:
-        return self.open(path, "GET", **options)
-
-    def post(self, path: str, **options: Any) -> Response:
-        return self.open(path, "POST", **options)
-
-    def put(self, path: str, **options: Any) -> Response:
-        return self.open(path, "PUT", **options)
-
-    def delete(self, path: str, **options: Any) -> Response:
-        return self.open(path, "DELETE", **options)
 
     def output(self) -> str:
         """What the service printed so far (its stdout and stderr)."""
