@@ -185,7 +185,7 @@ class Learner:
 
     def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
         subject = self.module if on == "module" else self.app
-        doing = f"{function.__name__}() on your {'module' if on == 'module' else 'app'}"
+        doing = f"your code, run by the check's {function.__name__}(),"
         try:
             value = self._call(lambda: function(subject, *args), doing)
         except LearnerTimeout:
