@@ -716,3 +716,74 @@ def test_unknown(cli):
     )
     [result] = check(folder)
     assert outcomes(result)["unknown-command"] == ("passed", "")
+
+
+STOPPING = {
+    "app.py": """\
+        import sys
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.route("/interrupt")
+        def interrupt():
+            raise KeyboardInterrupt
+
+
+        @app.route("/generator-exit")
+        def generator_exit():
+            raise GeneratorExit
+
+
+        @app.route("/exit")
+        def leave():
+            sys.exit(4)
+    """
+}
+
+STOPPING_CHECKS = """\
+import pytest
+
+
+@pytest.mark.task("interrupt")
+def test_interrupt(client):
+    client.get("/interrupt")
+
+
+@pytest.mark.task("generator-exit")
+def test_generator_exit(client):
+    client.get("/generator-exit")
+
+
+@pytest.mark.task("exit")
+def test_exit(client):
+    client.get("/exit")
+"""
+
+
+def test_a_view_that_raises_what_stops_a_program_is_judged_alike_in_both_modes(
+    tmp_path: Path,
+) -> None:
+    tasks = ("interrupt", "generator-exit", "exit")
+    folder = exercise(tmp_path, "09", STOPPING, STOPPING_CHECKS, tasks=tasks)
+    [result] = check(folder)
+    mine = outcomes(result)
+    assert mine == {
+        "interrupt": (
+            "crashed",
+            "GET /interrupt raised KeyboardInterrupt, which stops the whole program: "
+            "a web app must not raise it.",
+        ),
+        "generator-exit": (
+            "crashed",
+            "GET /generator-exit raised GeneratorExit, which stops the whole program: "
+            "a web app must not raise it.",
+        ),
+        "exit": (
+            "crashed",
+            "GET /exit called exit(4), which stops the whole program: remove the call.",
+        ),
+    }
+    assert graded(tmp_path, "09", tmp_path) == mine
