@@ -3,6 +3,7 @@ the last result of each exercise, kept with a fingerprint of what it depends on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -83,9 +84,7 @@ def save(root: Path, state: State) -> None:
 def fingerprint(exercise: Exercise) -> str:
     """What an exercise's result depends on, in one hash: the learner's files, its checks and
     manifest, byte for byte, and the checker's own code (by size and time of change)."""
-    import checker
-
-    digest = hashlib.sha256(checker.__version__.encode())
+    digest = hashlib.sha256(_checker_stamp().encode())
     folder = exercise.directory
     checks = sorted(p.name for p in folder.glob("test_*.py"))
     for name in [MANIFEST_NAME, *checks, *exercise.owned_in(folder)]:
@@ -94,6 +93,16 @@ def fingerprint(exercise: Exercise) -> str:
             digest.update((folder / name).read_bytes())
         except OSError:
             digest.update(b"(missing)")
+    return digest.hexdigest()
+
+
+@functools.cache
+def _checker_stamp() -> str:
+    """The checker's version and the size and time of change of each of its files: read once
+    per process, however many exercises are fingerprinted."""
+    import checker
+
+    digest = hashlib.sha256(checker.__version__.encode())
     for path in sorted(Path(checker.__file__).parent.rglob("*.py")):
         info = path.stat()
         digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}".encode())

@@ -198,7 +198,6 @@ class Client(_Methods):
         return self._target.request(self._handle, method.upper(), path, options)
 
 
-
 class Probe:
     """Runs a check's module-level function beside the learner's app."""
 
@@ -306,7 +305,6 @@ class Server(_Methods):
         if unknown:
             raise TypeError(f"a service request got unexpected option {sorted(unknown)[0]!r}")
         return self._target.service_request(self._handle, method.upper(), path, options)
-
 
     def output(self) -> str:
         """What the service printed so far (its stdout and stderr)."""

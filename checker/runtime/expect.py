@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -149,8 +150,6 @@ def _python_kind(value: Any) -> str:
 def _shown(value: Any) -> str:
     """A value as JSON writes it: true, null, "text"."""
     try:
-        import json
-
         return _clip(json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError):
         return _short(value)

@@ -7,6 +7,7 @@ gets the same verdict everywhere. Nothing here does I/O.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -111,8 +112,6 @@ def caught(error: BaseException, learner_files: Collection[str]) -> Event:
 
 def describe_status(status: int) -> str:
     """``was killed by SIGKILL`` or ``exited with code 3``, from a wait status."""
-    import os
-
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:

@@ -259,6 +259,7 @@ class Learner:
         self.namespace.modules.clear()
         if self.temporary:
             shutil.rmtree(self.run_dir, ignore_errors=True)
+            tracing.forget_folder(self.run_dir)
 
 
 class _Seen:

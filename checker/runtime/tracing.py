@@ -51,6 +51,15 @@ def register_folder(run_dir: Path, shown: str) -> None:
     _folders[str(run_dir) + os.sep] = shown.rstrip("/") + "/"
 
 
+def forget_folder(run_dir: Path) -> None:
+    """Drop what was registered about the files of a run folder that is gone."""
+    prefix = str(run_dir) + os.sep
+    _folders.pop(prefix, None)
+    for registry in (_shown, _notebooks, _written):
+        for name in [name for name in registry if name.startswith(prefix)]:
+            del registry[name]
+
+
 def _in_learner_terms(text: str) -> str:
     for folder, shown in _folders.items():
         if folder in text:
