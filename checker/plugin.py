@@ -58,19 +58,22 @@ class Grading(Protocol):
     def is_hidden(self, path: Path) -> bool:
         """Whether a check file is one of the instructor's hidden checks."""
 
-    def target(self, exercise: Exercise, learner: str, fresh: str = "") -> Target:
+    def target(
+        self, exercise: Exercise, learner: str, fresh: str = "", hidden: bool = False
+    ) -> Target:
         """The learner's sandboxed app; raises LearnerUnavailable when there is none.
 
         ``fresh`` names a check that asked for an app of its own (``fresh_app``); its app is
-        closed once the check is over (see ``release``)."""
+        closed once the check is over (see ``release``). ``hidden`` checks get an app apart
+        from the visible checks' one, and may send it no probe code."""
 
-    def release(self, exercise: Exercise, learner: str, fresh: str) -> None:
+    def release(self, exercise: Exercise, learner: str, fresh: str, hidden: bool = False) -> None:
         """Close the app of its own that the check ``fresh`` was given."""
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         """The learner's files as text; raises LearnerUnavailable when there are none."""
 
-    def output(self, exercise: Exercise, learner: str) -> str:
+    def output(self, exercise: Exercise, learner: str, hidden: bool = False) -> str:
         """What the learner's code printed since the last check."""
 
 
@@ -212,9 +215,10 @@ def _learner(request: pytest.FixtureRequest, learner_id: str) -> Target:
     fresh = request.node.nodeid if request.node.get_closest_marker("fresh_app") else ""
     grading = config.stash.get(grading_key, None)
     if grading is not None:
+        hidden = grading.is_hidden(request.path)
         if fresh:
-            request.addfinalizer(lambda: grading.release(exercise, learner_id, fresh))
-        return grading.target(exercise, learner_id, fresh)
+            request.addfinalizer(lambda: grading.release(exercise, learner_id, fresh, hidden))
+        return grading.target(exercise, learner_id, fresh, hidden)
     run = config.stash[run_key]
     key = (exercise.directory, fresh)
     given = config.stash.get(given_app_key, None)
@@ -368,7 +372,9 @@ def pytest_runtest_makereport(
         name=item.name,
         outcome=outcome,
         message=message,
-        output=_output(report) if grading is None else grading.output(exercise, learner_id),
+        output=_output(report)
+        if grading is None
+        else grading.output(exercise, learner_id, grading.is_hidden(item.path)),
         duration=report.duration + (previous.duration if previous else 0.0),
         learner=learner_id,
         hidden=grading is not None and grading.is_hidden(item.path),

@@ -79,6 +79,11 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, listener: list[str]) -
         if case in ROOT_ONLY and os.geteuid() != 0:
             continue  # without a separate uid, delete-files would really delete the course
         shutil.copytree(HOSTILE / case, submissions / case, symlinks=True)
+    for case in ("read-secrets", "delete-files"):  # they know where every protected file is
+        app = submissions / case / "exercises" / "03" / "app.py"
+        if app.is_file():
+            targets = f"TARGETS = {[str(path) for path in [*protected, ROOT]]!r}"
+            app.write_text(app.read_text().replace("TARGETS = []", targets, 1))
     # The symbolic link must point at the real reference solution from its new place.
     link = submissions / "symlink-out" / "exercises" / "03" / "app.py"
     link.unlink()
@@ -124,6 +129,12 @@ def test_nothing_leaked_into_results(hostile_run: Path, listener: list[str]) -> 
             text = path.read_text(errors="replace")
             assert "HIDDEN-CHECK-SECRET" not in text or path.name == "report.html", path
             assert "NETWORK" not in text, path
+
+
+def test_no_reply_was_decoded_as_code(hostile_run: Path) -> None:
+    # forged-reply frames a pickle that would create this file; the grader decodes only JSON.
+    assert not Path("/tmp/workbook-hostile-unpickled").exists()
+    assert rows(hostile_run)[("forged-reply", "query-args")][0] == "flagged"
 
 
 def test_deleting_code_damaged_nothing_outside_its_sandbox(hostile_run: Path) -> None:

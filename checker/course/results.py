@@ -17,6 +17,8 @@ class Outcome(enum.Enum):
     TIMEOUT = "timeout"
     CRASHED = "crashed"  # the learner's process died
     MISSING = "missing"  # no file, or no such name
+    FLAGGED = "flagged"  # when graded: the code tampered with the checker; no points, and the
+    # instructor sees what was found
 
     @property
     def severity(self) -> int:
@@ -31,6 +33,7 @@ _SEVERITY = {
     Outcome.MISSING: 3,
     Outcome.TIMEOUT: 4,
     Outcome.CRASHED: 5,
+    Outcome.FLAGGED: 6,
 }
 
 

@@ -1,6 +1,8 @@
 """The sandboxed child: load one learner's app, then answer the grader's requests until told to stop.
 
-Runs only in a process forked by the warm server. Every answer is a tuple of plain, picklable data.
+Runs only in a process forked by the warm server. Every answer is plain data in the wire's JSON
+(``checker.grade.wire``), whose shape the grader checks: nothing the child sends is decoded there as
+code or objects.
 """
 
 from __future__ import annotations
@@ -8,13 +10,13 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from checker.course.results import Outcome
-from checker.grade import isolation
+from checker.grade import isolation, tripwire, wire
+from checker.grade.wire import Channel
 from checker.runtime import learner as learners
-from checker.runtime import tracing
+from checker.runtime import probes, tracing
 from checker.runtime.failures import LearnerFailure, LearnerTimeout, LearnerUnavailable
 
 if TYPE_CHECKING:
@@ -23,16 +25,17 @@ if TYPE_CHECKING:
 OUTPUT = ".output"
 
 
-def main(spec: ChildSpec, connection: Connection) -> None:
+def main(spec: ChildSpec, connection: Channel) -> None:
     """Confine this process, load the learner's app, and serve requests."""
     try:
         _main(spec, connection)
     except BaseException as error:  # never let the warm server's frames carry on in a child
-        _send(connection, ("unavailable", Outcome.CRASHED, f"the sandbox failed: {error!r}"))
+        failed = ("unavailable", Outcome.CRASHED.value, f"the sandbox failed: {error!r}")
+        _send(connection, (0, failed))
         os._exit(70)
 
 
-def _main(spec: ChildSpec, connection: Connection) -> None:
+def _main(spec: ChildSpec, connection: Channel) -> None:
     from checker.grade.sandbox import for_child
 
     os.setsid()
@@ -42,6 +45,9 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
     exercise = for_child(spec)
     for name, origin in spec.origins.items():
         tracing.register_written((exercise.directory / name).resolve(), origin)
+    # Taken, and held in locals, before any learner code runs: rebinding the module's names
+    # later changes neither what this loop calls nor what it compares against.
+    changes, respond, send = tripwire.Snapshot().changes, answer, _send
     try:
         loaded = learners.load(
             exercise,
@@ -51,18 +57,23 @@ def _main(spec: ChildSpec, connection: Connection) -> None:
             shown=f"exercises/{exercise.id}",
         )
     except LearnerUnavailable as problem:
-        _send(connection, ("unavailable", problem.outcome, problem.message))
-        return
-    _send(connection, ("ready", None))
+        reply: tuple[Any, ...] = ("unavailable", problem.outcome.value, problem.message)
+    else:
+        reply = ("ready",)
+    number = 0  # the grader's number for the request being answered; 0 for loading
     while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
+        replaced = changes()
+        if replaced:
+            send(connection, (number, ("flagged", tripwire.describe(replaced))))
             return
-        reply = answer(loaded, message, spec)
-        _send(connection, reply)
-        if reply[0] == "timeout":
+        send(connection, (number, reply))
+        if reply[0] in ("timeout", "unavailable"):
             return  # the learner's thread may still run: the grader starts a fresh child
+        try:
+            number, message = connection.receive()
+        except (wire.WireError, TypeError, ValueError):
+            return
+        reply = respond(loaded, message, spec)
 
 
 def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) -> tuple[Any, ...]:
@@ -74,35 +85,38 @@ def answer(loaded: learners.Learner, message: tuple[Any, ...], spec: ChildSpec) 
             return ("ok", loaded.open_client())
         if kind == "request":
             _, client, method, path, options = message
-            return ("ok", loaded.request(client, method, path, options))
+            return ("ok", wire.response_data(loaded.request(client, method, path, options)))
         if kind == "invoke":
             _, args = message
-            return ("ok", loaded.invoke(tuple(args)))
+            return ("ok", wire.cli_data(loaded.invoke(tuple(args))))
         if kind == "start_service":
             _, command, ready, timeout = message
             return ("ok", loaded.start_service(tuple(command), ready, timeout))
         if kind == "service_request":
             _, handle, method, path, options = message
-            return ("ok", loaded.service_request(handle, method, path, options))
+            return ("ok", wire.response_data(loaded.service_request(handle, method, path, options)))
         if kind == "service_output":
             return ("ok", loaded.service_output(message[1]))
         if kind == "stop_service":
             loaded.stop_service(message[1])
             return ("ok", None)
-        if kind == "probe":
-            _, blob, args, on = message
-            function = pickle.loads(blob)
+        if kind == "standard_probe":
+            _, name, args = message
+            return ("ok", loaded.probe(probes.STANDARD[name], tuple(args), "app"))
+        if kind == "probe":  # a visible check's own probe: code the learner has anyway
+            _, blob, on = message
+            function, args = pickle.loads(blob)  # sent by the grader, never the other way
             return ("ok", loaded.probe(function, tuple(args), on))
         return ("check_error", f"unknown request {kind!r}")
     except LearnerTimeout as timeout:
-        return ("timeout", timeout.outcome, timeout.show())
+        return ("timeout", timeout.outcome.value, timeout.show())
     except LearnerFailure as failure:
-        return ("failure", failure.outcome, failure.show())
+        return ("failure", failure.outcome.value, failure.show())
     except Exception as error:  # the check's own mistake, e.g. a probe that returns a set
         return ("check_error", f"{type(error).__name__}: {error}")
 
 
-def _send(connection: Connection, reply: tuple[Any, ...]) -> None:
+def _send(connection: Channel, reply: tuple[Any, ...]) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -110,8 +124,17 @@ def _send(connection: Connection, reply: tuple[Any, ...]) -> None:
             pass
     try:
         connection.send(reply)
-    except (OSError, ValueError):
+    except TypeError as error:  # a value the wire has no word for: the check's to fix
+        connection.send((reply[0], ("check_error", f"the answer could not be sent: {error}")))
+    except ValueError:  # over the size limit
+        connection.send((reply[0], ("failure", Outcome.ERROR.value, _TOO_LARGE)))
+    except wire.WireError:
         os._exit(1)
+
+
+_TOO_LARGE = (
+    f"your app's answer was larger than {wire.LIMIT // (1024 * 1024)} MB, more than a check reads"
+)
 
 
 def _redirect_output(spec: ChildSpec) -> None:

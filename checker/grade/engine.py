@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,10 @@ from checker import __version__, course, plugin
 from checker.course import scoring
 from checker.course.manifest import Exercise
 from checker.course.results import CheckResult, Outcome
-from checker.grade import isolation
+from checker.grade import isolation, tripwire
 from checker.grade.intake import Submission as LearnerSubmission
 from checker.grade.model import TaskGrade
-from checker.grade.remote import SandboxedLearner
+from checker.grade.remote import SandboxedLearner, flagged
 from checker.grade.sandbox import PRELOAD, ChildSpec, WarmServer
 from checker.runtime import learner as learners
 from checker.runtime.client import Target
@@ -155,7 +155,9 @@ class _GradingSession:
     def is_hidden(self, path: Path) -> bool:
         return path.resolve() in self._hidden
 
-    def target(self, exercise: Exercise, learner: str, fresh: str = "") -> Target:
+    def target(
+        self, exercise: Exercise, learner: str, fresh: str = "", hidden: bool = False
+    ) -> Target:
         state = self.learners[learner]
         if state.spent.get(exercise.id, 0.0) > self.settings.exercise_timeout:
             raise LearnerUnavailable(
@@ -163,18 +165,18 @@ class _GradingSession:
                 f"exercise {exercise.id} used up its time limit of "
                 f"{self.settings.exercise_timeout:g} s before this check could run",
             )
-        key = f"{exercise.id} {fresh}" if fresh else exercise.id
+        key = _key(exercise, fresh, hidden)
         found = state.targets.get(key)
         if found is None:
-            found = self._start(exercise, state)
+            found = self._start(exercise, state, hidden=hidden)
             state.targets[key] = found
         if isinstance(found, LearnerUnavailable):
             raise found
         return found
 
-    def release(self, exercise: Exercise, learner: str, fresh: str) -> None:
+    def release(self, exercise: Exercise, learner: str, fresh: str, hidden: bool = False) -> None:
         state = self.learners.get(learner)
-        found = state.targets.pop(f"{exercise.id} {fresh}", None) if state else None
+        found = state.targets.pop(_key(exercise, fresh, hidden), None) if state else None
         if isinstance(found, SandboxedLearner):
             found.close()
             shutil.rmtree(found.workspace, ignore_errors=True)
@@ -185,8 +187,8 @@ class _GradingSession:
             raise LearnerUnavailable(Outcome.MISSING, files.problem)
         return Submission.from_bytes(exercise, files.files)
 
-    def output(self, exercise: Exercise, learner: str) -> str:
-        found = self.learners[learner].targets.get(exercise.id)
+    def output(self, exercise: Exercise, learner: str, hidden: bool = False) -> str:
+        found = self.learners[learner].targets.get(_key(exercise, "", hidden))
         return found.output() if isinstance(found, SandboxedLearner) else ""
 
     # pytest hooks.
@@ -263,10 +265,20 @@ class _GradingSession:
 
     # Bookkeeping.
 
-    def _start(self, exercise: Exercise, state: _Learner) -> SandboxedLearner | LearnerUnavailable:
+    def _start(
+        self, exercise: Exercise, state: _Learner, *, hidden: bool
+    ) -> SandboxedLearner | LearnerUnavailable:
         files = state.submission.exercises[exercise.id]
         if files.problem:
             return LearnerUnavailable(Outcome.MISSING, files.problem)
+        reaching = tripwire.in_source(files.files)
+        if reaching:
+            return LearnerUnavailable(
+                Outcome.FLAGGED,
+                flagged(
+                    f"the submission's code reaches into the grader ({'; '.join(reaching[:3])})"
+                ),
+            )
         workspace = Path(tempfile.mkdtemp(prefix="learner-", dir=self.scratch))
         run_dir = workspace / "exercises" / exercise.id
         # The starter's own copies of the learner's files stay out: only what they submitted.
@@ -287,7 +299,7 @@ class _GradingSession:
             self.uid,
             files.origins,
         )
-        target = SandboxedLearner(self.server, spec)
+        target = SandboxedLearner(self.server, spec, hidden=hidden)
         try:
             target.start()
         except LearnerUnavailable as problem:
@@ -308,9 +320,8 @@ class _GradingSession:
         graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         rows: list[TaskGrade] = []
         for exercise in self.exercises.values():
-            result = scoring.score_exercise(
-                exercise, [c for c in mine if c.exercise_id == exercise.id]
-            )
+            checks = _flag_all([c for c in mine if c.exercise_id == exercise.id])
+            result = scoring.score_exercise(exercise, checks)
             for task in result.tasks:
                 rows.append(
                     TaskGrade(
@@ -339,6 +350,22 @@ class _GradingSession:
             for found in state.targets.values():
                 if isinstance(found, SandboxedLearner):
                     found.close()
+
+
+def _flag_all(checks: list[CheckResult]) -> list[CheckResult]:
+    """A submission caught tampering in one check is flagged in all of its exercise's checks:
+    what passed before it was caught proves nothing."""
+    flag = next((c for c in checks if c.outcome is Outcome.FLAGGED), None)
+    if flag is None:
+        return checks
+    return [replace(c, outcome=Outcome.FLAGGED, message=flag.message, hidden=False) for c in checks]
+
+
+def _key(exercise: Exercise, fresh: str, hidden: bool) -> str:
+    """Which of a learner's apps a check gets. Hidden checks get one of their own, started after
+    every visible check has run: what their requests showed the learner's code cannot come back
+    in a visible check's message."""
+    return " ".join(part for part in (exercise.id, "hidden" if hidden else "", fresh) if part)
 
 
 def _learner_of(item: pytest.Item) -> str:

@@ -5,11 +5,16 @@ memory (hidden checks, the gradebook, other learners' results). The server impor
 course's libraries once, then forks a child per (learner, exercise) in about a millisecond. It
 hands the grader one end of a socket pair to talk to the child; the grader asks the server for a
 child's exit status once the child is gone.
+
+Only the grader's side sends pickles, to the server it started (the trusted direction). What comes
+back, from the server or from a child, is the wire's JSON (``checker.grade.wire``): a child of the
+server runs the learner's code, and without root it shares the server's uid.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pickle
 import signal
@@ -18,11 +23,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from checker.course.manifest import Exercise
 from checker.grade import isolation
+from checker.grade.wire import Channel
 from checker.runtime.tracing import WrittenBy
 
 PRELOAD = (
@@ -30,10 +35,12 @@ PRELOAD = (
     "werkzeug",
     "werkzeug.test",
     "cloudpickle",
+    "checker.grade.wire",
     "checker.runtime.learner",
     "checker.grade.child",
 )
 _MESSAGE = 1 << 16
+_SERVER_TIMEOUT = 30.0  # seconds the grader waits for the warm server to fork or reap
 
 
 @dataclass(frozen=True)
@@ -66,24 +73,23 @@ class WarmServer:
         )
         theirs.close()
         self._socket = ours
+        self._socket.settimeout(_SERVER_TIMEOUT)
         self._socket.send(pickle.dumps((tuple(preload), tuple(hide))))
 
-    def fork(self, spec: ChildSpec) -> tuple[int, Connection]:
-        """Start a child for ``spec``; return its pid and a connection to it."""
+    def fork(self, spec: ChildSpec) -> tuple[int, Channel]:
+        """Start a child for ``spec``; return its pid and a channel to it."""
         self._socket.send(pickle.dumps(("fork", spec)))
         data, fds, _, _ = socket.recv_fds(self._socket, _MESSAGE, 1)
-        kind, pid = pickle.loads(data)
-        if kind != "forked" or not fds:
-            raise RuntimeError(f"the warm server could not fork: {pid}")
-        return pid, Connection(fds[0])
+        pid = _reply(data, "forked")
+        if not fds:
+            raise RuntimeError("the warm server forked a child but sent no socket for it")
+        return pid, Channel(socket.socket(fileno=fds[0]))
 
     def reap(self, pid: int) -> int:
         """Kill the child's process group if it still runs; return its wait status."""
         _kill(pid)
         self._socket.send(pickle.dumps(("wait", pid)))
-        kind, status = pickle.loads(self._socket.recv(_MESSAGE))
-        assert kind == "status"
-        return int(status)
+        return _reply(self._socket.recv(_MESSAGE), "status")
 
     def release(self, pid: int) -> None:
         """Kill a child that is no longer needed; the server reaps it without a reply."""
@@ -101,6 +107,22 @@ class WarmServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+def _reply(data: bytes, kind: str) -> int:
+    """The warm server's answer: ``[kind, number]`` in JSON, or a RuntimeError saying what came."""
+    try:
+        found = json.loads(data)
+    except ValueError:
+        found = None
+    if (
+        not isinstance(found, list)
+        or len(found) != 2
+        or found[0] != kind
+        or not isinstance(found[1], int)
+    ):
+        raise RuntimeError(f"the warm server did not answer {kind!r}: {data[:80]!r}")
+    return int(found[1])
 
 
 def _kill(pid: int) -> None:
@@ -163,7 +185,7 @@ def _serve(control: socket.socket) -> None:
                 _, status = os.waitpid(payload, 0)
             except ChildProcessError:
                 status = 0
-            control.send(pickle.dumps(("status", status)))
+            control.send(json.dumps(["status", status]).encode())
             continue
         mine, theirs = socket.socketpair()
         pid = os.fork()
@@ -172,10 +194,10 @@ def _serve(control: socket.socket) -> None:
             theirs.close()
             from checker.grade import child
 
-            child.main(payload, Connection(mine.detach()))
+            child.main(payload, Channel(mine))
             os._exit(0)
         mine.close()
-        socket.send_fds(control, [pickle.dumps(("forked", pid))], [theirs.fileno()])
+        socket.send_fds(control, [json.dumps(["forked", pid]).encode()], [theirs.fileno()])
         theirs.close()
 
 

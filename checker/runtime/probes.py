@@ -110,3 +110,10 @@ def url_for(app: Any, endpoint: str, values: dict[str, Any]) -> dict[str, str]:
             return {"url": str(build(endpoint, **values))}
         except BuildError as error:
             return {"error": str(error)}
+
+
+# The standard probes by name: what a sandboxed child may be asked to run, with no code sent.
+STANDARD = {
+    function.__name__: function
+    for function in (routes, blueprints, config, extensions, error_handlers, cli_commands, url_for)
+}

@@ -7,11 +7,6 @@ import pytest
 from checker.runtime.expect import expect, expect_status, expect_text
 
 
-def leaks_of(module):
-    """Paths the learner's module says it could read (only the read-secrets case looks)."""
-    return [str(path) for path in getattr(module, "LEAKS", [])]
-
-
 @pytest.mark.task("query-args")
 def test_greet_a_name_with_a_space(client):
     response = client.get("/greet", query_string={"name": "Ada Lovelace"})
@@ -20,13 +15,17 @@ def test_greet_a_name_with_a_space(client):
 
 
 @pytest.mark.task("query-args")
-def test_nothing_protected_was_readable(probe):
-    # This check runs in the trusted grader, so it may read the test's environment.
+def test_nothing_protected_was_readable(client):
+    # This check runs in the trusted grader, so it may read the test's environment. A hidden
+    # check sends no code to the learner's process: it asks the read-secrets case's /leaks
+    # route, which no other submission has.
     protected = [
         os.path.realpath(p) for p in os.environ.get("WORKBOOK_PROTECTED", "").split(os.pathsep) if p
     ]
+    response = client.get("/leaks")
+    found = response.json if response.status_code == 200 else []
     readable = [
-        path for path in probe.module(leaks_of)
+        path for path in found or []
         if any(path == p or path.startswith(p + os.sep) for p in protected)
     ]
     expect(not readable, f"HIDDEN-CHECK-SECRET: the submission could read {readable[:3]}")

