@@ -119,7 +119,7 @@ def submissions_are_a_file(tmp: Path) -> tuple[list[str | Path], str]:
 def no_submissions_folder(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [tmp / "cohort", "--out", tmp / "out"],
-        f"{tmp / 'cohort'} is not a folder of submissions: it does not exist",
+        f"{tmp / 'cohort'} is not a folder of submissions",
     )
 
 
@@ -290,8 +290,7 @@ def test_terminal_and_report_list_the_same_protections(tmp_path: Path) -> None:
 
 def test_the_rule_is_what_protections_follow(monkeypatch: pytest.MonkeyPatch) -> None:
     """One rule says whether a sandbox can be made; the protections it brings follow it."""
-    expected = "" if sys.platform == "linux" and os.geteuid() == 0 else "not"
-    assert bool(isolation.why_no_sandbox()) == bool(expected)
+    assert (isolation.why_no_sandbox() == "") == (sys.platform == "linux" and os.geteuid() == 0)
     monkeypatch.setattr(isolation, "why_no_sandbox", lambda: NOT_ROOT)
     found = isolation.protections(isolation.Limits(), separate_uid=True)
     assert isolation.unprotected(found) == WITHOUT_ROOT

@@ -164,7 +164,7 @@ SUBMISSION_SHAPE = (
 def _learners(submissions: Path) -> list[tuple[str, Path]]:
     """The learners in the submissions folder; an error unless there is at least one."""
     if not submissions.exists():
-        raise GradeError(f"{submissions} is not a folder of submissions: it does not exist")
+        raise GradeError(f"{submissions} is not a folder of submissions")
     if not submissions.is_dir():
         raise GradeError(
             f"{submissions} is not a folder of submissions but a file: give the folder that "
