@@ -26,7 +26,7 @@ class _Workbook(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            result = super().main(*args, **kwargs)
         except click.UsageError as error:
             hint = f" (see: {error.ctx.command_path} --help)" if error.ctx else ""
             click.secho(f"workbook: {error.format_message()}{hint}", err=True, fg="red")
@@ -40,6 +40,11 @@ class _Workbook(click.Group):
         except Problem as error:  # every error meant for a person, whichever part raised it
             click.secho(f"workbook: {error.show()}", err=True, fg="red")
             raise SystemExit(error.exit_code) from None
+        if isinstance(result, int):
+            # Out of standalone mode click returns an exit code instead of exiting with it;
+            # exit here, so that `python -m checker.cli` and `workbook` end alike.
+            raise SystemExit(result)
+        return result
 
 
 def _root() -> Path:
@@ -237,7 +242,7 @@ def use(exercise: str, kind: str) -> None:
 
 
 @main.command()
-@click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("submissions", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     "out",
@@ -290,6 +295,12 @@ def use(exercise: str, kind: str) -> None:
     help="Also autograde into this nbgrader course (its gradebook, autograded/ and formgrader); "
     "SUBMISSIONS is then COURSE_DIR/submitted.",
 )
+@click.option(
+    "--unsafe",
+    is_flag=True,
+    help="Grade even where no sandbox can be made (not root, not Linux): the learners' code "
+    "then runs with your user's rights, unprotected from what is listed.",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -303,6 +314,7 @@ def grade(
     resume: bool,
     scheduler: str | None,
     nbgrader_course: Path | None,
+    unsafe: bool,
 ) -> None:
     """Grade a folder of submissions (one folder or zip per learner) into OUT.
 
@@ -318,7 +330,7 @@ def grade(
         TimeElapsedColumn,
     )
 
-    from checker.grade import cohort
+    from checker.grade import cohort, isolation
 
     options = cohort.Options(
         exercises=exercises,
@@ -331,6 +343,7 @@ def grade(
         resume=resume,
         scheduler=scheduler,
         nbgrader=nbgrader_course,
+        require_sandbox=not unsafe,
     )
     progress = Progress(
         TextColumn("{task.description}"),
@@ -347,7 +360,18 @@ def grade(
     )
 
     def started(tally: cohort.Tally) -> None:
-        progress.start()  # only once the run is valid, so an error is shown alone
+        # Only once the run is valid, so that an error is shown alone.
+        why = isolation.why_no_sandbox()
+        if unsafe and why:  # without --unsafe, cohort.grade has refused to start
+            unprotected = ", ".join(isolation.unprotected(tally.protections))
+            click.secho(
+                f"workbook: warning: grading without a sandbox ({why}, --unsafe): the learners' "
+                f"code runs with your user's rights and without: {unprotected}",
+                err=True,
+                fg="yellow",
+            )
+        click.echo(isolation.summary(tally.protections))
+        progress.start()
         progress.update(bar, total=tally.total, completed=tally.done)
 
     def learner_done(tally: cohort.Tally) -> None:
@@ -383,8 +407,14 @@ def grade(
             on_learner=learner_done,
             on_nbgrader=nbgrader_done,
         )
+    except OSError as error:
+        if not error.filename:
+            raise  # not a file the instructor can do something about: the traceback helps
+        # The disk, not the input: a results folder that filled up or went away mid-run.
+        raise WorkbookError(f"grading stopped: {error.filename}: {error.strerror}") from None
     finally:
-        progress.stop()
+        if progress.live.is_started:
+            progress.stop()  # a bar never started would be drawn, empty, after the error
     console = Console()
     console.print(
         f"Graded {tally.done - tally.skipped} learners"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from checker.errors import Problem
 from checker.grade import engine, intake, isolation
 from checker.grade.engine import LearnerGrades, Settings
 from checker.grade.gradebook import FILE_NAME, Gradebook
-from checker.grade.model import TaskGrade
+from checker.grade.model import Protection, TaskGrade
 
 if TYPE_CHECKING:
     from checker.grade.to_nbgrader import Course, Written
@@ -31,6 +32,10 @@ NBGRADER_LOG = "nbgrader.log"  # nbgrader's own log of the submissions it did no
 
 class GradeError(Problem):
     """The grading run cannot start: a bad folder, an unknown exercise or learner."""
+
+
+class NoSandbox(GradeError):
+    """No sandbox can be made on this host, and grading without one was not allowed."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class Options:
     resume: bool = False
     scheduler: str | None = None  # a Dask scheduler's address; None: a local process pool
     nbgrader: Path | None = None  # an nbgrader course to autograde into, from the results
+    # Refuse to start where no sandbox can be made (`workbook grade` does, unless --unsafe).
+    require_sandbox: bool = False
 
 
 @dataclass
@@ -61,6 +68,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)  # learners the grader itself failed on
     nbgrader: Written | None = None  # what went into the nbgrader course, with --nbgrader
     nbgrader_skipped: list[str] = field(default_factory=list)  # exercises it has no assignment for
+    protections: tuple[Protection, ...] = ()  # what the children got, as the report lists it
 
     def add(self, graded: LearnerGrades) -> None:
         self.done += 1
@@ -88,30 +96,33 @@ def grade(
         # Into nbgrader, "every exercise" means every one it has as an assignment.
         exercises = [exercise for exercise in exercises if exercise.id in nbgrader.assignments]
     ids = [exercise.id for exercise in exercises]
-    try:
-        entries = intake.learners(submissions)
-    except intake.IntakeError as error:
-        raise GradeError(str(error)) from None
+    entries = _learners(submissions)
     if options.learner is not None:
         entries = [(name, path) for name, path in entries if name == options.learner]
         if not entries:
             raise GradeError(f"no learner {options.learner!r} in {submissions}")
-    if options.hidden is not None and not options.hidden.is_dir():
-        raise GradeError(f"--hidden {options.hidden}: no such folder")
-    out.mkdir(parents=True, exist_ok=True)
+    if options.hidden is not None:
+        _check_hidden(options.hidden, course.exercises(root))
+    _check_out(out, submissions)
+    settings = Settings(
+        check_timeout=options.check_timeout,
+        exercise_timeout=options.exercise_timeout,
+        hidden=options.hidden.resolve() if options.hidden else None,
+    )
+    protections = tuple(isolation.protections(settings.limits, separate_uid=settings.separate_uid))
+    if options.require_sandbox:
+        _check_sandbox(protections)
+    _make_out(out)  # the first thing written, once everything else is known to be right
+    settings = replace(
+        settings, hide=_private(root, submissions, out, options.hidden, options.nbgrader)
+    )
     book = Gradebook(out / FILE_NAME)
     try:
         done = book.graded(ids) if options.resume else set()
         todo = [(name, path) for name, path in entries if name not in done]
-        tally = Tally(total=len(entries), skipped=len(entries) - len(todo))
+        tally = Tally(total=len(entries), skipped=len(entries) - len(todo), protections=protections)
         tally.done = tally.skipped
         on_start(tally)
-        settings = Settings(
-            check_timeout=options.check_timeout,
-            exercise_timeout=options.exercise_timeout,
-            hidden=options.hidden.resolve() if options.hidden else None,
-            hide=_private(root, submissions, out, options.hidden, options.nbgrader),
-        )
         workers = options.workers or os.cpu_count() or 1
         size = max(1, min(MAX_BATCH, math.ceil(len(todo) / (workers * 4)))) if todo else 1
         batches = [todo[start : start + size] for start in range(0, len(todo), size)]
@@ -127,7 +138,7 @@ def grade(
         grades = book.grades()
     finally:
         book.close()
-    _write_outputs(grades, out, options, settings)
+    _write_outputs(grades, out, options, protections)
     if nbgrader is not None:
         from checker.grade import to_nbgrader
 
@@ -142,6 +153,93 @@ def grade(
             on_done=lambda done: on_nbgrader(done, len(pairs)),
         )
     return tally
+
+
+SUBMISSION_SHAPE = (
+    "one folder or .zip per learner, holding the learner's files at their course paths "
+    "(ada/exercises/01/app.py, or ada/01/app.py, or ada.zip)"
+)
+
+
+def _learners(submissions: Path) -> list[tuple[str, Path]]:
+    """The learners in the submissions folder; an error unless there is at least one."""
+    if not submissions.exists():
+        raise GradeError(f"{submissions} is not a folder of submissions")
+    if not submissions.is_dir():
+        raise GradeError(
+            f"{submissions} is not a folder of submissions but a file: give the folder that "
+            f"holds {SUBMISSION_SHAPE}"
+        )
+    try:
+        entries = intake.learners(submissions)
+    except intake.IntakeError as error:
+        raise GradeError(str(error)) from None
+    except OSError as error:
+        raise GradeError(f"cannot read {submissions}: {error.strerror}") from None
+    if not entries:
+        raise GradeError(
+            f"there are no submissions in {submissions}: it should hold {SUBMISSION_SHAPE}"
+        )
+    return entries
+
+
+def _check_hidden(hidden: Path, exercises: Sequence[Exercise]) -> None:
+    """The hidden checks' folder holds HIDDEN/NN/ for at least one exercise of the course."""
+    if not hidden.is_dir():
+        raise GradeError(f"--hidden {hidden}: no such folder")
+    if any((hidden / exercise.id).is_dir() for exercise in exercises):
+        return
+    shape = f"{hidden}/NN/test_*.py, with NN an exercise: {', '.join(e.id for e in exercises)}"
+    if hidden.name in {exercise.id for exercise in exercises}:
+        raise GradeError(
+            f"--hidden {hidden} is the hidden checks of exercise {hidden.name} alone; "
+            f"give the folder above it: --hidden {hidden.parent}"
+        )
+    if any(hidden.glob("test_*.py")):
+        raise GradeError(
+            f"--hidden {hidden} holds test files itself; hidden checks go in {shape} "
+            "(give the folder above it, if it is one exercise's folder)"
+        )
+    raise GradeError(f"--hidden {hidden} has no folder of hidden checks; they go in {shape}")
+
+
+def _check_out(out: Path, submissions: Path) -> None:
+    """The results folder can be made, and is not among the submissions."""
+    if out.exists() and not out.is_dir():
+        raise GradeError(f"--out {out} is a file; give a folder for the results")
+    inside = submissions.resolve()
+    where = out.resolve()
+    if where == inside or inside in where.parents:
+        what = "is" if where == inside else "is inside"
+        raise GradeError(
+            f"--out {out} {what} the submissions folder {submissions}; the next run would "
+            "grade the results as a learner: choose a folder outside it"
+        )
+
+
+def _make_out(out: Path) -> None:
+    """Create the results folder and make sure files can be written in it."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GradeError(f"cannot create {out}: {error.strerror or error}") from None
+    try:
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".workbook-write-test-"):
+            pass
+    except OSError as error:
+        raise GradeError(f"cannot write in {out}: {error.strerror or error}") from None
+
+
+def _check_sandbox(protections: Sequence[Protection]) -> None:
+    """Refuse to grade where no sandbox can be made, naming what would be unprotected."""
+    why = isolation.why_no_sandbox()
+    if not why:
+        return
+    raise NoSandbox(
+        f"no sandbox can be made here ({why}; a sandbox needs {isolation.SANDBOX_NEEDS}), so "
+        f"learners' code would run without: {', '.join(isolation.unprotected(protections))}; "
+        "add --unsafe to grade anyway"
+    )
 
 
 def _nbgrader_course(
@@ -311,11 +409,10 @@ def _grader_failed(learner: str, exercises: Sequence[Exercise], error: Exception
 
 
 def _write_outputs(
-    grades: list[TaskGrade], out: Path, options: Options, settings: Settings
+    grades: list[TaskGrade], out: Path, options: Options, protections: Sequence[Protection]
 ) -> None:
     from checker.grade import outputs, report
 
-    protections = isolation.protections(settings.limits, separate_uid=settings.separate_uid)
     outputs.write_csv(grades, out / "grades.csv")
     outputs.write_feedback(grades, out / "feedback", show_hidden=options.show_hidden)
     outputs.write_gradescope(grades, out / "gradescope", show_hidden=options.show_hidden)

@@ -233,10 +233,28 @@ def _limit(kind: int, value: int) -> None:
         pass
 
 
+SANDBOX_NEEDS = "Linux and root"  # what `why_no_sandbox` asks of the host, in words
+
+
+def why_no_sandbox() -> str:
+    """Why no sandbox can be made on this host, or "" when one can: the one rule for it.
+
+    Today a sandbox needs Linux and root: network and mount namespaces and a separate uid for
+    each child need root. Unprivileged user namespaces are not used yet, so without root there is
+    no sandbox. Whoever adds them changes this rule and SANDBOX_NEEDS; `protections` follows.
+    """
+    if _libc() is None:
+        return "this is not Linux"
+    if not is_root():
+        return "the grader is not root"
+    return ""
+
+
 def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
-    """Which protections a child gets on this host, for the report."""
-    root = is_root()
-    linux = _libc() is not None
+    """Which protections a child gets on this host, for the terminal and the report."""
+    missing = why_no_sandbox()
+    sandbox = not missing
+    uid = separate_uid and sandbox
     return [
         Protection(
             "separate process", True, "each (learner, exercise) runs in its own forked process"
@@ -256,31 +274,46 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
         ),
         Protection(
             "process limit",
-            separate_uid and root,
+            uid,
             f"{limits.processes} extra processes (or as an exercise's manifest says), "
             f"{limits.threads} threads"
-            if separate_uid and root
-            else "needs a separate uid (grade as root); the process group is killed instead",
+            if uid
+            else f"needs a separate uid, and {missing or 'separate uids were turned off'}; "
+            "the process group is killed instead",
         ),
         Protection(
             "no network",
-            root and linux,
+            sandbox,
             "own network namespace with no interfaces"
-            if root and linux
-            else "network namespaces need Linux and root",
+            if sandbox
+            else f"needs a network namespace, and {missing}",
         ),
         Protection(
             "hidden folders",
-            root and linux,
+            sandbox,
             "submissions, results and hidden checks are covered by an empty mount"
-            if root and linux
-            else "mount namespaces need Linux and root",
+            if sandbox
+            else f"needs a mount namespace, and {missing}",
         ),
         Protection(
             "separate uid",
-            separate_uid and root,
+            uid,
             f"children run as uid {FIRST_UID}+"
-            if separate_uid and root
-            else "grade as root to drop privileges",
+            if uid
+            else f"children run as the grader's own user: {missing or 'turned off'}",
         ),
     ]
+
+
+def unprotected(found: Sequence[Protection]) -> list[str]:
+    """The names of the protections that were not active."""
+    return [protection.name for protection in found if not protection.active]
+
+
+def summary(found: Sequence[Protection]) -> str:
+    """One line for the terminal: the active protections, and how many of all."""
+    active = [protection.name for protection in found if protection.active]
+    line = f"protections: {', '.join(active) or 'none'} ({len(active)} of {len(found)})"
+    if len(active) < len(found):
+        line += f"; not active: {', '.join(unprotected(found))}"
+    return line
