@@ -382,7 +382,8 @@ def grade(
             bar,
             completed=tally.done,
             rate=rate,
-            detail=f"timeouts {tally.timeouts}  crashes {tally.crashes}",
+            detail=f"timeouts {tally.timeouts}  crashes {tally.crashes}"
+            + (f"  flagged {tally.flagged}" if tally.flagged else ""),
         )
 
     into_nbgrader: list[TaskID] = []
@@ -421,6 +422,11 @@ def grade(
         + (f" ({tally.skipped} already in the gradebook)" if tally.skipped else "")
         + f"; {tally.timeouts} timeouts, {tally.crashes} crashes."
     )
+    if tally.flagged:
+        console.print(
+            f"[red]{tally.flagged} learner{'s' if tally.flagged != 1 else ''} flagged for "
+            "tampering with the grader: see the status column of grades.csv and the report[/]"
+        )
     if tally.failures:
         console.print(f"[red]The grader failed on: {', '.join(tally.failures)}[/]")
     for name in ("gradebook.sqlite", "grades.csv", "report.html", "feedback/", "gradescope/"):

@@ -137,6 +137,19 @@ def test_no_reply_was_decoded_as_code(hostile_run: Path) -> None:
     assert rows(hostile_run)[("forged-reply", "query-args")][0] == "flagged"
 
 
+def test_the_instructor_sees_who_was_flagged(hostile_run: Path) -> None:
+    status = {
+        row["learner"]: row["status"]
+        for row in csv.DictReader((hostile_run / "grades.csv").open(encoding="utf-8"))
+    }
+    for case in ("patch-harness", "forged-reply", "monkeypatch"):
+        assert status[case] == "03: flagged", case
+    assert status["honest"] == ""
+    report = (hostile_run / "report.html").read_text(encoding="utf-8")
+    flagged = report[report.index('class="badge flagged"') :].split("</tr>")[0]
+    assert "patch-harness" in flagged and "honest" not in flagged
+
+
 def test_deleting_code_damaged_nothing_outside_its_sandbox(hostile_run: Path) -> None:
     if os.geteuid() != 0:
         pytest.skip("a separate uid needs the grader to run as root")
@@ -242,6 +255,70 @@ def test_run_killed_part_way_resumes_to_the_same_gradebook(tmp_path: Path) -> No
     assert whole.returncode == 0, whole.stderr
     assert comparable(killed) == comparable(fresh)
     assert len({row[0] for row in comparable(fresh)}) == 24
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (Linux)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError, ValueError):
+            continue
+        if entry.name.isdigit():
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_nothing_outlives_a_grader_killed_with_sigkill(tmp_path: Path) -> None:
+    # Learners whose views loop: the run is sure to be mid-way, children and all, when killed.
+    submissions = tmp_path / "cohort"
+    for index in range(6):
+        shutil.copytree(HOSTILE / "view-loop", submissions / f"learner-{index}")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--out",
+         str(tmp_path / "out"), "-e", "03", "--workers", "2", "--check-timeout", "1", "--unsafe"],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    below: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None:
+        below = _descendants(process.pid)
+        # workers, their warm servers, and the servers' children running learners' apps
+        if len(below) >= 5 and any(scratch.glob("workbook-grade-*/learner-*")):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None and len(below) >= 5, "the run was not under way in time"
+    process.kill()  # SIGKILL to the grader alone, not its process group
+    process.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+        any(_alive(pid) for pid in below) or any(scratch.iterdir())
+    ):
+        time.sleep(0.1)
+    assert [pid for pid in below if _alive(pid)] == []
+    assert sorted(path.name for path in scratch.iterdir()) == []
 
 
 def test_one_learner_can_be_regraded(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ class Tally:
     skipped: int = 0
     timeouts: int = 0
     crashes: int = 0
+    flagged: int = 0  # learners caught tampering with the grader, on at least one exercise
     failures: list[str] = field(default_factory=list)  # learners the grader itself failed on
     nbgrader: Written | None = None  # what went into the nbgrader course, with --nbgrader
     nbgrader_skipped: list[str] = field(default_factory=list)  # exercises it has no assignment for
@@ -75,6 +76,7 @@ class Tally:
         outcomes = [grade.outcome for grade in graded.grades]
         self.timeouts += outcomes.count(Outcome.TIMEOUT)
         self.crashes += outcomes.count(Outcome.CRASHED)
+        self.flagged += Outcome.FLAGGED in outcomes
 
 
 def grade(
@@ -323,7 +325,11 @@ class _Stream:
         if not self.batches:
             return
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+        # Workers die with this process, even by kill -9; their warm servers and children
+        # follow them (see checker.grade.sandbox).
+        with ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=isolation.die_with_parent
+        ) as pool:
             futures: dict[Future[list[LearnerGrades]], list[tuple[str, Path]]] = {
                 pool.submit(_grade_entries, self.root, self.ids, batch, self.settings): batch
                 for batch in self.batches

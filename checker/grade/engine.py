@@ -65,17 +65,18 @@ def grade_batch(
     exercises = [e for e in course.exercises(root) if e.id in set(exercise_ids)]
     libraries = tuple(sorted({name for exercise in exercises for name in exercise.preload}))
     server = _warm_server(settings.hide, libraries)
-    with tempfile.TemporaryDirectory(prefix="workbook-grade-") as scratch:
-        os.chmod(scratch, 0o711)
-        session = _GradingSession(exercises, submissions, settings, server, Path(scratch))
-        args = [str(exercise.directory / f"test_{exercise.id}.py") for exercise in exercises]
-        args += [str(path) for path in session.hidden_files]
-        args += [
-            "--rootdir", str(root), "--import-mode=importlib", "--noconftest", "-s",
-            *_QUIET,
-            "--check-timeout", str(settings.check_timeout),
-        ]  # fmt: skip
+    # The workspaces go in the warm server's scratch folder, which it removes when it ends.
+    session = _GradingSession(exercises, submissions, settings, server, server.scratch)
+    args = [str(exercise.directory / f"test_{exercise.id}.py") for exercise in exercises]
+    args += [str(path) for path in session.hidden_files]
+    args += [
+        "--rootdir", str(root), "--import-mode=importlib", "--noconftest", "-s",
+        *_QUIET,
+        "--check-timeout", str(settings.check_timeout),
+    ]  # fmt: skip
+    try:
         code = pytest.main(args, plugins=[session])
+    finally:
         session.close()
     if code in (
         pytest.ExitCode.USAGE_ERROR,

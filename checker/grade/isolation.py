@@ -150,6 +150,7 @@ def confine_child(limits: Limits, *, uid: int | None) -> None:
     elif not is_root():
         # Shared with the grader's own processes: allow those that exist, and no more.
         _limit(resource.RLIMIT_NPROC, _processes_of(os.getuid()) + tasks)
+    die_with_parent()  # the warm server's end, however it came, is this child's end
     if limits.processes == 0:
         no_new_processes()
 
@@ -317,3 +318,16 @@ def summary(found: Sequence[Protection]) -> str:
     if len(active) < len(found):
         line += f"; not active: {', '.join(unprotected(found))}"
     return line
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> bool:
+    """Have the kernel SIGKILL this process when the thread that started it ends, even by
+    ``kill -9`` (Linux). A change of uid clears it, so a child sets it after dropping to its own.
+    Returns whether it could be set."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)

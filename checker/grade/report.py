@@ -169,7 +169,7 @@ def _failures(data: Cohort) -> tuple[FailureMessage, ...]:
 def _incidents(data: Cohort) -> tuple[Incident, ...]:
     result = []
     for exercise, _ in data.exercises:
-        for outcome in (Outcome.TIMEOUT, Outcome.CRASHED):
+        for outcome in (Outcome.TIMEOUT, Outcome.CRASHED, Outcome.FLAGGED):
             learners = tuple(
                 learner
                 for learner in data.learners

@@ -17,10 +17,12 @@ import importlib
 import json
 import os
 import pickle
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,6 +65,10 @@ class WarmServer:
     """A clean process with Flask imported, forking sandboxed children on request."""
 
     def __init__(self, preload: Sequence[str] = PRELOAD, hide: Sequence[Path] = ()) -> None:
+        # Where the children's workspaces go. The server removes it when it ends, and it ends
+        # when the grader does, even by kill -9: its socket to the grader closes.
+        self.scratch = Path(tempfile.mkdtemp(prefix="workbook-grade-"))
+        os.chmod(self.scratch, 0o711)
         # A plain subprocess, not multiprocessing: it works from daemonic workers too (Dask's).
         ours, theirs = _socket_pair()
         self._process = subprocess.Popen(
@@ -74,7 +80,7 @@ class WarmServer:
         theirs.close()
         self._socket = ours
         self._socket.settimeout(_SERVER_TIMEOUT)
-        self._socket.send(pickle.dumps((tuple(preload), tuple(hide))))
+        self._socket.send(pickle.dumps((tuple(preload), tuple(hide), str(self.scratch))))
 
     def fork(self, spec: ChildSpec) -> tuple[int, Channel]:
         """Start a child for ``spec``; return its pid and a channel to it."""
@@ -107,6 +113,7 @@ class WarmServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _reply(data: bytes, kind: str) -> int:
@@ -155,11 +162,28 @@ def _receive(control: socket.socket, parent: int) -> bytes:
 
 
 def _serve(control: socket.socket) -> None:
-    """The warm server's loop: fork children, reap them, until told to stop."""
+    """The warm server: fork children and reap them until the grader says stop or is gone; then
+    kill every child still running, with whatever it started, and remove the scratch folder."""
     parent = os.getppid()
     if control.type == socket.SOCK_DGRAM:
         control.settimeout(1.0)
-    preload, hide = pickle.loads(_receive(control, parent))
+    # Ctrl-C in the instructor's terminal reaches the whole process group: the grader handles
+    # it, and the server ends when the grader's socket closes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    preload, hide, scratch = pickle.loads(_receive(control, parent))
+    live: set[int] = set()
+    try:
+        _prepare(preload, hide)
+        _loop(control, parent, live)
+    finally:
+        for pid in live:
+            _kill(pid)
+        for pid in live:
+            _reap(pid)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _prepare(preload: Sequence[str], hide: Sequence[Path]) -> None:
     isolation.isolate_server(hide, _python_paths())
     for name in preload:
         try:
@@ -167,24 +191,30 @@ def _serve(control: socket.socket) -> None:
         except ImportError:
             pass  # a course library that is not installed; the exercise that needs it will say so
     _warm_up()
+
+
+def _reap(pid: int) -> int:
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _loop(control: socket.socket, parent: int, live: set[int]) -> None:
     while True:
         data = _receive(control, parent)
         if not data:
             return
-        kind, payload = pickle.loads(data)
+        kind, payload = pickle.loads(data)  # from the grader, which started this server
         if kind == "stop":
             return
         if kind == "release":
-            try:
-                os.waitpid(payload, 0)
-            except ChildProcessError:
-                pass
+            _reap(payload)
+            live.discard(payload)
             continue
         if kind == "wait":
-            try:
-                _, status = os.waitpid(payload, 0)
-            except ChildProcessError:
-                status = 0
+            status = _reap(payload)
+            live.discard(payload)
             control.send(json.dumps(["status", status]).encode())
             continue
         mine, theirs = socket.socketpair()
@@ -192,10 +222,12 @@ def _serve(control: socket.socket) -> None:
         if pid == 0:  # the child
             control.close()
             theirs.close()
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             from checker.grade import child
 
             child.main(payload, Channel(mine))
             os._exit(0)
+        live.add(pid)
         mine.close()
         socket.send_fds(control, [json.dumps(["forked", pid]).encode()], [theirs.fileno()])
         theirs.close()
