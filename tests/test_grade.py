@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ ROOT_ONLY = {
     "read-secrets",
     "fork-bomb",
     "delete-files",
+    "unix-socket",
+    "tmp-files",
+    "proc-snoop",
 }  # need namespaces and a separate uid
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
@@ -61,12 +65,42 @@ def listener() -> Iterator[list[str]]:
             seen.append(str(address))
             connection.close()
 
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
+    # UNIX sockets of other services: one in /tmp, one in /run (the unix-socket case looks).
+    unix = []
+    for folder in (Path(tempfile.gettempdir()), Path("/run")):
+        path = folder / f"workbook-hostile-{os.getpid()}.sock"
+        try:
+            path.unlink(missing_ok=True)
+            listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listening.bind(str(path))
+            os.chmod(path, 0o777)  # as a database's socket is: anyone may connect
+        except OSError:
+            continue
+        listening.listen()
+        listening.settimeout(0.2)
+        unix.append((listening, path))
+
+    def accept_unix() -> None:
+        while not stop.is_set():
+            for listening, path in unix:
+                try:
+                    connection, _ = listening.accept()
+                except OSError:
+                    continue
+                seen.append(str(path))
+                connection.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for work in (accept, accept_unix)]
+    for thread in threads:
+        thread.start()
     yield seen
     stop.set()
-    thread.join()
+    for thread in threads:
+        thread.join()
     server.close()
+    for listening, path in unix:
+        listening.close()
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +163,18 @@ def test_nothing_leaked_into_results(hostile_run: Path, listener: list[str]) -> 
             text = path.read_text(errors="replace")
             assert "HIDDEN-CHECK-SECRET" not in text or path.name == "report.html", path
             assert "NETWORK" not in text, path
+
+
+def test_nothing_a_learner_wrote_outlives_it(hostile_run: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a private /tmp needs the grader to run as root")
+    left = [
+        *Path("/tmp").glob("workbook-hostile-flood-*"),
+        *(Path(f) / "workbook-hostile-left-behind" for f in ("/tmp", "/var/tmp", "/dev/shm")),
+    ]
+    assert [str(path) for path in left if path.exists()] == []
+    # The flood stopped at its cap, and the app still answered (the hidden check reads it).
+    assert rows(hostile_run)[("tmp-files", "page-number")][:2] == ("passed", 2)
 
 
 def test_no_reply_was_decoded_as_code(hostile_run: Path) -> None:

@@ -111,16 +111,24 @@ def test_each_error_names_the_file_and_the_fix(
 
 def test_sandbox_needs_are_typed(tmp_path: Path):
     text = MANIFEST.format(number="03").replace(
-        "[[tasks]]", "[sandbox]\nprocesses = 4\n\n[[tasks]]", 1
+        "[[tasks]]", "[sandbox]\nprocesses = 4\ndisk_mb = 256\n\n[[tasks]]", 1
     )
-    assert manifest.load(write(tmp_path, text)).sandbox.processes == 4
+    sandbox = manifest.load(write(tmp_path, text)).sandbox
+    assert (sandbox.processes, sandbox.disk_mb, sandbox.memory_mb) == (4, 256, 1024)
 
 
-def test_sandbox_rejects_nonsense(tmp_path: Path):
-    text = MANIFEST.format(number="03").replace(
-        "[[tasks]]", "[sandbox]\nprocesses = -1\n\n[[tasks]]", 1
-    )
-    with pytest.raises(ManifestError, match="processes must be a whole number"):
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("processes = -1", "processes must be a whole number"),
+        ("disk_mb = 0", "disk_mb must be a positive whole number"),
+        ("disk_mb = true", "disk_mb must be a positive whole number"),
+        ("memory_mb = '1G'", "memory_mb must be a positive whole number"),
+    ],
+)
+def test_sandbox_rejects_nonsense(tmp_path: Path, line: str, problem: str):
+    text = MANIFEST.format(number="03").replace("[[tasks]]", f"[sandbox]\n{line}\n\n[[tasks]]", 1)
+    with pytest.raises(ManifestError, match=problem):
         manifest.load(write(tmp_path, text))
 
 

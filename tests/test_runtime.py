@@ -429,7 +429,8 @@ def _lay_out(name: str, folder: Path, solution: Path | None, into: Path) -> str:
 # The app's private run folder, which checks may quote (a database path, say): it differs by design.
 TEMPORARY = re.compile(r"(?<=/)([\w.]+?-)[a-z0-9_]{8}(?=/)")  # what tempfile names a folder
 RUN_FOLDER = re.compile(
-    r"/\S*?/(workbook-\d\d-[^/\s]+|workbook-grade-[^/\s]+/learner-[^/\s]+/exercises/\d\d)/"
+    r"(/\S*?/(workbook-\d\d-[^/\s]+|workbook-grade-[^/\s]+/learner-[^/\s]+/exercises/\d\d)"
+    r"|/+tmp/workspace/exercises/\d\d)/"  # where a graded child sees its folder
 )
 
 

@@ -3,6 +3,7 @@ the tripwires that flag a submission tampering with the harness."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import socket
 import struct
@@ -10,12 +11,14 @@ import sys
 import time
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import Headers
 
 from checker.course.results import Outcome
 from checker.grade import tripwire, wire
+from checker.grade.remote import read_regular
 from checker.runtime.client import CliResult, LogEntry, Rendered, Response
 from checker.runtime.failures import Location, Raised
 
@@ -243,3 +246,29 @@ def test_importing_the_harness_is_found_in_the_source(source: str) -> None:
 )
 def test_honest_sources_are_not_flagged(source: str) -> None:
     assert tripwire.in_source({"app.py": source.encode(), "notes.txt": b"import checker"}) == []
+
+
+# Reading a file in a learner's workspace.
+
+
+def test_the_output_file_is_read_from_where_it_was_left(tmp_path: Path) -> None:
+    output = tmp_path / ".output"
+    output.write_bytes(b"first\nsecond\n")
+    assert read_regular(output, 0, 1024) == (13, b"first\nsecond\n")
+    assert read_regular(output, 6, 1024) == (13, b"second\n")
+    assert read_regular(output, 0, 4) == (13, b"ond\n")  # only the tail
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs need a POSIX system")
+def test_a_fifo_or_a_link_in_its_place_reads_as_nothing_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    secret = tmp_path / "secret"
+    secret.write_text("the grader's")
+    link.symlink_to(secret)
+    started = time.monotonic()
+    assert read_regular(fifo, 0, 1024) is None
+    assert read_regular(link, 0, 1024) is None
+    assert read_regular(tmp_path / "missing", 0, 1024) is None
+    assert time.monotonic() - started < 1.0

@@ -33,7 +33,7 @@ _EXERCISE_KEYS = {
 }  # fmt: skip
 _GRADED = ("app", "notebook", "choice")
 _TASK_KEYS = {"id", "title", "points", "hints"}
-_SANDBOX_KEYS = {"processes", "threads", "memory_mb", "timeout", "listen"}
+_SANDBOX_KEYS = {"processes", "threads", "memory_mb", "disk_mb", "timeout", "listen"}
 _GLOB = re.compile(r"[*?\[]")
 
 
@@ -66,6 +66,7 @@ class Sandbox:
     memory_mb: int = 1024
     timeout: float | None = None  # seconds a check may take, when the default is too short
     listen: bool = False  # whether the app may listen on its own loopback
+    disk_mb: int = 64  # what it may write, in all: its folder, /tmp, /var/tmp and /dev/shm
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
     processes = raw.get("processes", 0)
     threads = raw.get("threads", Sandbox.threads)
     memory_mb = raw.get("memory_mb", Sandbox.memory_mb)
+    disk_mb = raw.get("disk_mb", Sandbox.disk_mb)
     timeout = raw.get("timeout")
     listen = raw.get("listen", False)
     for key, value in (("processes", processes), ("threads", threads)):
@@ -339,16 +341,22 @@ def _parse_sandbox(raw: Any, path: Path) -> Sandbox:
             )
     if not isinstance(listen, bool):
         raise ManifestError(path, "[sandbox] listen must be true or false", "listen = true")
-    if not isinstance(memory_mb, int) or isinstance(memory_mb, bool) or memory_mb <= 0:
-        raise ManifestError(
-            path, "[sandbox] memory_mb must be a positive whole number", "memory_mb = 512"
-        )
+    for key, value, example in (("memory_mb", memory_mb, 512), ("disk_mb", disk_mb, 128)):
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ManifestError(
+                path, f"[sandbox] {key} must be a positive whole number", f"{key} = {example}"
+            )
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
         raise ManifestError(
             path, "[sandbox] timeout must be a positive number of seconds", "timeout = 10"
         )
     return Sandbox(
-        processes, threads, memory_mb, None if timeout is None else float(timeout), listen
+        processes,
+        threads,
+        memory_mb,
+        None if timeout is None else float(timeout),
+        listen,
+        disk_mb,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from checker.course.results import Outcome
@@ -40,6 +41,10 @@ def _main(spec: ChildSpec, connection: Channel) -> None:
 
     os.setsid()
     _redirect_output(spec)
+    moved = isolation.private_spaces(
+        spec.workspace, uid=spec.uid, disk_mb=spec.limits.disk_mb, leave=OUTPUT
+    )
+    spec = replace(spec, workspace=moved)
     os.chdir(spec.run_dir)
     isolation.confine_child(spec.limits, uid=spec.uid)
     exercise = for_child(spec)

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -33,6 +34,7 @@ class Limits:
     threads: int = 16  # threads it may run besides its main one
     open_files: int = 128
     file_size_mb: int = 16
+    disk_mb: int = 64  # everything it may write: its workspace and temporary folders together
     listen: bool = False  # a loopback of its own, up, that the app may listen on
 
     def for_exercise(self, sandbox: Sandbox) -> Limits:
@@ -42,6 +44,7 @@ class Limits:
             memory_mb=sandbox.memory_mb,
             processes=sandbox.processes,
             threads=sandbox.threads,
+            disk_mb=sandbox.disk_mb,
             listen=sandbox.listen,
         )
 
@@ -331,3 +334,66 @@ def die_with_parent() -> bool:
     if libc is None:
         return False
     return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+
+
+MS_NOSUID = 2
+MS_NODEV = 4
+CHILD_WORKSPACE = Path("/tmp/workspace")  # where a child's workspace is, in its own mounts
+
+
+def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str) -> Path:
+    """Give this child mounts of its own, and return where its workspace now is.
+
+    In a new mount namespace: /tmp is a fresh tmpfs of ``disk_mb`` holding a copy of the
+    workspace (all but ``leave``, the output file the grader reads from the original), and
+    /var/tmp and /dev/shm are folders of that same tmpfs, so all it writes shares one cap and is
+    gone with its last process. The grader's scratch folder, where other learners' workspaces
+    are, is covered; /run, where other services' UNIX sockets live, is empty; and /proc shows
+    only this uid's processes (no grader's command line or environment). Needs Linux and
+    root; elsewhere the workspace stays where it is.
+    """
+    libc = _libc()
+    if libc is None or not is_root():
+        return workspace
+    original = os.open(workspace, os.O_RDONLY | os.O_DIRECTORY)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        os.close(original)
+        return workspace
+    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    flags = MS_NOSUID | MS_NODEV
+    _mount(libc, "/tmp", flags, f"size={disk_mb}m,mode=1777")
+    for folder, inside in (("/var/tmp", ".var-tmp"), ("/dev/shm", ".shm")):
+        shared = Path("/tmp") / inside
+        shared.mkdir(mode=0o1777)
+        os.chmod(shared, 0o1777)
+        if Path(folder).is_dir() and not Path(folder).is_symlink():
+            libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None)
+    shutil.copytree(
+        f"/proc/self/fd/{original}",
+        CHILD_WORKSPACE,
+        symlinks=True,
+        ignore=lambda folder, names: {leave} & set(names),
+    )
+    os.close(original)
+    if uid is not None:
+        for path in CHILD_WORKSPACE.rglob("*"):
+            os.lchown(path, uid, uid)
+    # Its own, but not to be found by listing /tmp: the app knows its folder, a walk does not.
+    os.chown(CHILD_WORKSPACE, 0, 0)
+    os.chmod(CHILD_WORKSPACE, 0o711)
+    scratch = workspace.parent
+    if scratch.is_dir() and scratch != Path("/tmp"):  # not already under the new /tmp
+        _mount(libc, str(scratch), flags, "size=4k,mode=000")
+    if Path("/run").is_dir():
+        _mount(libc, "/run", flags, "size=64k,mode=755")
+    libc.mount(b"proc", b"/proc", b"proc", flags | MS_NOEXEC, b"hidepid=invisible")
+    return CHILD_WORKSPACE
+
+
+MS_NOEXEC = 8
+
+
+def _mount(libc: ctypes.CDLL, where: str, flags: int, options: str) -> None:
+    if libc.mount(b"tmpfs", where.encode(), b"tmpfs", flags, options.encode()) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot mount a private tmpfs on {where}: {os.strerror(error)}")

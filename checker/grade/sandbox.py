@@ -76,6 +76,7 @@ class WarmServer:
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            env=_server_environment(),
         )
         theirs.close()
         self._socket = ours
@@ -114,6 +115,17 @@ class WarmServer:
             self._process.kill()
             self._process.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+# What the warm server, and so every learner's process, inherits of the grader's environment:
+# enough to find Python and its packages and to speak the same language, and nothing else (no
+# tokens, no paths of the instructor's, no settings of the grader's).
+_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT")
+
+
+def _server_environment() -> dict[str, str]:
+    kept = {name: os.environ[name] for name in _KEPT if name in os.environ}
+    return {**kept, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
 
 
 def _reply(data: bytes, kind: str) -> int:

@@ -29,3 +29,12 @@ def test_nothing_protected_was_readable(client):
         if any(path == p or path.startswith(p + os.sep) for p in protected)
     ]
     expect(not readable, f"HIDDEN-CHECK-SECRET: the submission could read {readable[:3]}")
+
+
+@pytest.mark.task("page-number")
+def test_what_a_learner_writes_is_capped(client):
+    # Only the tmp-files case has /written: how many MB of its 420 MB flood it could write.
+    response = client.get("/written")
+    if response.status_code == 200:
+        written = response.json["mb"]
+        expect(written <= 64, f"HIDDEN-CHECK-SECRET: the submission wrote {written} MB")
