@@ -39,6 +39,7 @@ ROOT_ONLY = {
     "unix-socket",
     "tmp-files",
     "proc-snoop",
+    "kill-all",
 }  # need namespaces and a separate uid
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")

@@ -30,9 +30,15 @@ ALL = [
     "process limit",
     "no network",
     "hidden folders",
+    "private temporary space",
+    "own pid namespace",
+    "plain data only",
     "separate uid",
 ]
-WITHOUT_ROOT = ["process limit", "no network", "hidden folders", "separate uid"]
+WITHOUT_ROOT = [
+    "process limit", "no network", "hidden folders", "private temporary space",
+    "own pid namespace", "separate uid",
+]  # fmt: skip
 SHAPE = (
     "one folder or .zip per learner, holding the learner's files at their course paths "
     "(ada/exercises/01/app.py, or ada/01/app.py, or ada.zip)"
@@ -40,7 +46,7 @@ SHAPE = (
 REFUSAL = (
     "workbook: no sandbox can be made here (the grader is not root; a sandbox needs Linux and "
     "root), so learners' code would run without: process limit, no network, hidden folders, "
-    "separate uid; add --unsafe to grade anyway"
+    "private temporary space, own pid namespace, separate uid; add --unsafe to grade anyway"
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
@@ -264,11 +270,11 @@ def test_unsafe_grades_and_says_what_was_unprotected(tmp_path: Path) -> None:
     warning = (
         "workbook: warning: grading without a sandbox (the grader is not root, --unsafe): the "
         "learners' code runs with your user's rights and without: process limit, no network, "
-        "hidden folders, separate uid"
+        "hidden folders, private temporary space, own pid namespace, separate uid"
     )
     assert result.stderr.splitlines()[0] == warning
     active = ", ".join(name for name in ALL if name not in WITHOUT_ROOT)
-    line = f"protections: {active} (6 of 10); not active: {', '.join(WITHOUT_ROOT)}"
+    line = f"protections: {active} (7 of 13); not active: {', '.join(WITHOUT_ROOT)}"
     assert result.stdout.splitlines()[0] == line
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         points = db.execute("SELECT SUM(points) FROM grades WHERE learner = 'ada'").fetchone()[0]
@@ -284,7 +290,7 @@ def test_terminal_and_report_list_the_same_protections(tmp_path: Path) -> None:
     result = grade(learner(tmp_path / "cohort"), "--out", out, "--exercise", "01", "-j", "1")
     assert result.exit_code == 0, (result.output, result.exc_info)
     assert "warning" not in result.stderr
-    assert result.stdout.splitlines()[0] == f"protections: {', '.join(ALL)} (10 of 10)"
+    assert result.stdout.splitlines()[0] == f"protections: {', '.join(ALL)} (13 of 13)"
     assert report_protections(out / "report.html") == [(name, "active") for name in ALL]
 
 

@@ -390,7 +390,10 @@ def test_a_broken_app_gets_the_same_outcome_and_message_in_both_modes(
 
 ROOT = Path(__file__).resolve().parent.parent
 # Hostile cases that are safe to run without a sandbox: nothing in them ends or harms the process.
-SAFE_HOSTILE = ["honest", "import-loop", "view-loop", "sys-exit-at-import", "bad-utf8"]
+SAFE_HOSTILE = [
+    "honest", "honest-threads", "honest-async", "import-loop", "view-loop",
+    "sys-exit-at-import", "bad-utf8",
+]  # fmt: skip
 
 
 def _cases() -> list[tuple[str, Path, Path | None]]:

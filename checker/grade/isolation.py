@@ -300,6 +300,27 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
             else f"needs a mount namespace, and {missing}",
         ),
         Protection(
+            "private temporary space",
+            sandbox,
+            f"/tmp, /var/tmp and /dev/shm are one tmpfs of {limits.disk_mb} MB per child (or as "
+            "an exercise's manifest says), gone with it; /run is empty"
+            if sandbox
+            else f"needs a mount namespace, and {missing}",
+        ),
+        Protection(
+            "own pid namespace",
+            sandbox,
+            "a child sees and signals only its own processes, and they all end with it"
+            if sandbox
+            else f"needs a pid namespace, and {missing}",
+        ),
+        Protection(
+            "plain data only",
+            True,
+            "what a child sends is length-framed JSON checked against a schema, capped and read "
+            "on a deadline; a child that replaces the checker's code is flagged",
+        ),
+        Protection(
             "separate uid",
             uid,
             f"children run as uid {FIRST_UID}+"
@@ -397,3 +418,15 @@ def _mount(libc: ctypes.CDLL, where: str, flags: int, options: str) -> None:
     if libc.mount(b"tmpfs", where.encode(), b"tmpfs", flags, options.encode()) != 0:
         error = ctypes.get_errno()
         raise OSError(error, f"cannot mount a private tmpfs on {where}: {os.strerror(error)}")
+
+
+CLONE_NEWPID = 0x20000000
+
+
+def new_pid_namespace() -> bool:
+    """Put this process's next child first in a new pid namespace (Linux, root); whether it did.
+    Once only per process: the kernel refuses a second one to a process that made one."""
+    libc = _libc()
+    if libc is None or not is_root():
+        return False
+    return bool(libc.unshare(CLONE_NEWPID) == 0)

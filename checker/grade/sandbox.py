@@ -17,15 +17,18 @@ import importlib
 import json
 import os
 import pickle
+import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 from checker.course.manifest import Exercise
 from checker.grade import isolation
@@ -42,6 +45,7 @@ PRELOAD = (
     "checker.grade.child",
 )
 _MESSAGE = 1 << 16
+_REPORT_WAIT = 2.0  # seconds a dying child has to report how its learner's process ended
 _SERVER_TIMEOUT = 30.0  # seconds the grader waits for the warm server to fork or reap
 
 
@@ -93,8 +97,8 @@ class WarmServer:
         return pid, Channel(socket.socket(fileno=fds[0]))
 
     def reap(self, pid: int) -> int:
-        """Kill the child's process group if it still runs; return its wait status."""
-        _kill(pid)
+        """The wait status of a child that is ending (its socket closed): the server gives it a
+        moment to report how, then kills what is left of it."""
         self._socket.send(pickle.dumps(("wait", pid)))
         return _reply(self._socket.recv(_MESSAGE), "status")
 
@@ -188,10 +192,6 @@ def _serve(control: socket.socket) -> None:
         _prepare(preload, hide)
         _loop(control, parent, live)
     finally:
-        for pid in live:
-            _kill(pid)
-        for pid in live:
-            _reap(pid)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -205,14 +205,39 @@ def _prepare(preload: Sequence[str], hide: Sequence[Path]) -> None:
     _warm_up()
 
 
-def _reap(pid: int) -> int:
+def _reap(pid: int, statuses: dict[int, int]) -> int:
+    """Wait for a child's keeper; the learner's process's own wait status when its pid
+    namespace's first process reported one, else the keeper's."""
     try:
-        return os.waitpid(pid, 0)[1]
+        status = os.waitpid(pid, 0)[1]
     except ChildProcessError:
-        return 0
+        status = 0
+    reported = statuses.pop(pid, None)
+    if reported is not None:
+        try:
+            data = os.read(reported, 4)
+        except OSError:
+            data = b""
+        os.close(reported)
+        if len(data) == 4:
+            status = struct.unpack(">i", data)[0]
+    return status
 
 
 def _loop(control: socket.socket, parent: int, live: set[int]) -> None:
+    statuses: dict[int, int] = {}  # keeper's pid: the pipe its pid namespace reports status on
+    try:
+        _requests(control, parent, live, statuses)
+    finally:
+        for pid in live:
+            _kill(pid)
+        for pid in live:
+            _reap(pid, statuses)
+
+
+def _requests(
+    control: socket.socket, parent: int, live: set[int], statuses: dict[int, int]
+) -> None:
     while True:
         data = _receive(control, parent)
         if not data:
@@ -221,28 +246,72 @@ def _loop(control: socket.socket, parent: int, live: set[int]) -> None:
         if kind == "stop":
             return
         if kind == "release":
-            _reap(payload)
+            _reap(payload, statuses)
             live.discard(payload)
             continue
         if kind == "wait":
-            status = _reap(payload)
+            if payload in statuses:  # how its learner's process ended, if it is on its way
+                select.select([statuses[payload]], [], [], _REPORT_WAIT)
+            _kill(payload)
+            status = _reap(payload, statuses)
             live.discard(payload)
             control.send(json.dumps(["status", status]).encode())
             continue
         mine, theirs = socket.socketpair()
+        report, reported = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child
+        if pid == 0:  # the child's keeper
             control.close()
             theirs.close()
+            os.close(report)
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            from checker.grade import child
-
-            child.main(payload, Channel(mine))
-            os._exit(0)
+            _contain(payload, mine, reported)
         live.add(pid)
+        statuses[pid] = report
+        os.close(reported)
         mine.close()
         socket.send_fds(control, [json.dumps(["forked", pid]).encode()], [theirs.fileno()])
         theirs.close()
+
+
+def _contain(spec: ChildSpec, mine: socket.socket, reported: int) -> NoReturn:
+    """Run the learner's process in a pid namespace of its own where the OS allows.
+
+    Three processes: this keeper, the one the warm server waits for; the namespace's first
+    process (its init), which reaps orphans and reports the learner's wait status on
+    ``reported``; and the learner's process. The learner sees only its namespace's processes and
+    can signal no others, and when the keeper is killed, or dies with the server, the init dies
+    and the kernel ends everything else in the namespace: nothing the learner started outlives
+    it. Without a pid namespace, the keeper runs the learner's process itself.
+    """
+    from checker.grade import child
+
+    isolation.die_with_parent()
+    if not isolation.new_pid_namespace():
+        os.close(reported)
+        child.main(spec, Channel(mine))
+        os._exit(0)
+    init = os.fork()
+    if init == 0:
+        isolation.die_with_parent()
+        learner = os.fork()
+        if learner == 0:
+            os.close(reported)
+            child.main(spec, Channel(mine))
+            os._exit(0)
+        mine.close()
+        while True:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                os._exit(0)
+            if pid == learner:
+                os.write(reported, struct.pack(">i", status))
+                os._exit(0)
+    mine.close()
+    os.close(reported)
+    _reap(init, {})
+    os._exit(0)
 
 
 def _python_paths() -> list[Path]:
