@@ -383,7 +383,8 @@ def grade(
             completed=tally.done,
             rate=rate,
             detail=f"timeouts {tally.timeouts}  crashes {tally.crashes}"
-            + (f"  flagged {tally.flagged}" if tally.flagged else ""),
+            + (f"  flagged {tally.flagged}" if tally.flagged else "")
+            + (f"  slow: {tally.slowest}" if tally.slowest else ""),
         )
 
     into_nbgrader: list[TaskID] = []

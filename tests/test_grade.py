@@ -324,6 +324,13 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return "?"
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -364,8 +371,30 @@ def test_nothing_outlives_a_grader_killed_with_sigkill(tmp_path: Path) -> None:
         any(_alive(pid) for pid in below) or any(scratch.iterdir())
     ):
         time.sleep(0.1)
-    assert [pid for pid in below if _alive(pid)] == []
+    left = {pid: _command_line(pid) for pid in below if _alive(pid)}
+    assert left == {}
     assert sorted(path.name for path in scratch.iterdir()) == []
+
+
+def test_a_slow_learner_is_named_while_graded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submissions = tmp_path / "cohort"
+    shutil.copytree(HOSTILE / "honest", submissions / "quick")
+    shutil.copytree(HOSTILE / "view-loop", submissions / "looping")
+    monkeypatch.setattr(cohort, "SLOW", 0.5)
+    seen: list[str] = []
+    tally = cohort.grade(
+        submissions,
+        tmp_path / "out",
+        Options(exercises=("03",), workers=1, check_timeout=1.0),
+        root=ROOT,
+        on_learner=lambda tally: seen.append(tally.slowest),
+    )
+    assert tally.done == 2
+    named = [line for line in seen if line]
+    assert named and all(line.startswith(("looping (", "quick (")) for line in named), seen
+    assert any(line.startswith("looping (") for line in named), seen
 
 
 def test_one_learner_can_be_regraded(tmp_path: Path) -> None:
@@ -400,6 +429,9 @@ def test_unknown_exercise_or_learner_is_a_clear_error(tmp_path: Path) -> None:
 def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     submissions = cohort_folder(tmp_path / "cohort", 6)
+    # Beside the cohort, hostile learners: their outcomes must not depend on where they ran.
+    for case in ("forged-reply", "patch-harness", "short-reply", "honest-async"):
+        shutil.copytree(HOSTILE / case, submissions / case)
     local = tmp_path / "local"
     cohort.grade(submissions, local, Options(workers=1), root=ROOT)
     with distributed.LocalCluster(
@@ -409,8 +441,11 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
         tally = cohort.grade(
             submissions, on_cluster, Options(scheduler=cluster.scheduler_address), root=ROOT
         )
-    assert tally.done == 6 and not tally.failures
+    assert tally.done == 10 and not tally.failures
     assert comparable(on_cluster) == comparable(local)
+    outcomes = {(row[0], row[3]) for row in comparable(on_cluster)}
+    assert ("forged-reply", "flagged") in outcomes and ("patch-harness", "flagged") in outcomes
+    assert not Path("/tmp/workbook-hostile-unpickled").exists()
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:

@@ -366,8 +366,10 @@ def test_report_counts_scores_pass_rates_and_incidents(tmp_path: Path) -> None:
     assert incidents == {
         ("01", "timeout"): ("bob",),
         ("01", "crashed"): (),
+        ("01", "flagged"): (),
         ("02", "timeout"): (),
         ("02", "crashed"): ("carol",),
+        ("02", "flagged"): (),
     }
     write_report(COHORT, tmp_path / "report.html", protections=PROTECTIONS)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")

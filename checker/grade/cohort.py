@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import multiprocessing.queues
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from queue import Empty
 from typing import TYPE_CHECKING
 
 from checker import __version__, course
@@ -66,6 +69,7 @@ class Tally:
     timeouts: int = 0
     crashes: int = 0
     flagged: int = 0  # learners caught tampering with the grader, on at least one exercise
+    slowest: str = ""  # the learner graded longest right now, once past SLOW: "ada (03, 42 s)"
     failures: list[str] = field(default_factory=list)  # learners the grader itself failed on
     nbgrader: Written | None = None  # what went into the nbgrader course, with --nbgrader
     nbgrader_skipped: list[str] = field(default_factory=list)  # exercises it has no assignment for
@@ -132,7 +136,9 @@ def grade(
         if options.scheduler:
             stream = _on_cluster(options.scheduler, root, ids, exercises, batches, settings)
         else:
-            stream = _Stream(root, ids, exercises, batches, settings, workers, tally)
+            stream = _Stream(
+                root, ids, exercises, batches, settings, workers, tally, lambda: on_learner(tally)
+            )
         for graded in stream:
             book.record(graded.learner, ids, graded.grades)
             tally.add(graded)
@@ -305,8 +311,14 @@ def _exercises(root: Path, wanted: Sequence[str]) -> list[Exercise]:
     return [known[e] for e in sorted(set(normal))]
 
 
+SLOW = 10.0  # seconds on one learner after which the progress bar names them
+
+
 class _Stream:
-    """Yields each learner's grades as their batch finishes, in a pool of worker processes."""
+    """Yields each learner's grades as their batch finishes, in a pool of worker processes.
+
+    Workers say which learner they start (through a queue the pool's initializer hands them), so
+    a learner who takes long is named while it lasts, not only once it ends."""
 
     def __init__(
         self,
@@ -317,31 +329,60 @@ class _Stream:
         settings: Settings,
         workers: int,
         tally: Tally,
+        on_busy: Callable[[], None] = lambda: None,
     ) -> None:
         self.root, self.ids, self.exercises = root, ids, exercises
         self.batches, self.settings, self.workers, self.tally = batches, settings, workers, tally
+        self.on_busy = on_busy
+        self.busy: dict[int, tuple[str, float]] = {}  # worker pid: (learner, since)
 
     def __iter__(self) -> Iterator[LearnerGrades]:
         if not self.batches:
             return
         context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
         # Workers die with this process, even by kill -9; their warm servers and children
         # follow them (see checker.grade.sandbox).
         with ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=isolation.die_with_parent
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_worker_started,
+            initargs=(queue, os.getpid()),
         ) as pool:
             futures: dict[Future[list[LearnerGrades]], list[tuple[str, Path]]] = {
                 pool.submit(_grade_entries, self.root, self.ids, batch, self.settings): batch
                 for batch in self.batches
             }
-            for future in as_completed(futures):
-                batch = futures[future]
-                try:
-                    yield from future.result()
-                except Exception:
-                    # Grade the batch's learners one at a time, so one bad case is isolated.
-                    for entry in batch:
-                        yield from self._alone(pool, entry)
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                self._note(queue)
+                for future in finished:
+                    batch = futures[future]
+                    try:
+                        yield from future.result()
+                    except Exception:
+                        # Grade the batch's learners one at a time, so one bad case is isolated.
+                        for entry in batch:
+                            yield from self._alone(pool, entry)
+        queue.close()
+
+    def _note(self, queue: multiprocessing.queues.Queue[tuple[int, str, float]]) -> None:
+        """Who each worker is grading now; name the one graded longest once past SLOW."""
+        while True:
+            try:
+                worker, learner, since = queue.get_nowait()
+            except (Empty, OSError, ValueError):
+                break
+            self.busy[worker] = (learner, since)
+        now = time.time()
+        longest = max(self.busy.values(), key=lambda busy: now - busy[1], default=None)
+        slowest = ""
+        if longest is not None and now - longest[1] >= SLOW:
+            slowest = f"{longest[0]} ({now - longest[1]:.0f} s)"
+        if slowest != self.tally.slowest:
+            self.tally.slowest = slowest
+            self.on_busy()
 
     def _alone(self, pool: ProcessPoolExecutor, entry: tuple[str, Path]) -> list[LearnerGrades]:
         try:
@@ -349,6 +390,14 @@ class _Stream:
         except Exception as error:
             self.tally.failures.append(entry[0])
             return [_grader_failed(entry[0], self.exercises, error)]
+
+
+def _worker_started(
+    queue: multiprocessing.queues.Queue[tuple[int, str, float]], grader: int
+) -> None:
+    """A pool worker's first act: die with the grader, and say which learner it starts."""
+    isolation.die_with_parent(grader)
+    engine.learner_watchers.append(lambda learner: queue.put((os.getpid(), learner, time.time())))
 
 
 def _on_cluster(

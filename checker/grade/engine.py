@@ -12,7 +12,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +33,10 @@ from checker.runtime import learner as learners
 from checker.runtime.client import Target
 from checker.runtime.failures import LearnerUnavailable
 from checker.runtime.submission import Submission
+
+# Told each learner's name as grading them begins (a pool worker reports it to the grader's
+# progress bar); empty by default.
+learner_watchers: list[Callable[[str], None]] = []
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class _GradingSession:
         self.uid = _uid() if settings.separate_uid else None
         self.hidden_files: list[Path] = []
         self._hidden: dict[Path, Exercise] = {}
+        self._begun: set[str] = set()
         if settings.hidden is not None:
             for exercise in exercises:
                 folder = (settings.hidden / exercise.id).resolve()
@@ -226,8 +231,12 @@ class _GradingSession:
     def pytest_runtest_protocol(
         self, item: pytest.Item, nextitem: pytest.Item | None
     ) -> Generator[None, object, object]:
-        result = yield
         learner = _learner_of(item)
+        if learner not in self._begun:
+            self._begun.add(learner)
+            for watcher in learner_watchers:
+                watcher(learner)
+        result = yield
         if nextitem is None or _learner_of(nextitem) != learner:
             self._finish(learner, item.config)
         return result

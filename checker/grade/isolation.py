@@ -347,14 +347,18 @@ def summary(found: Sequence[Protection]) -> str:
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> bool:
+def die_with_parent(parent: int | None = None) -> bool:
     """Have the kernel SIGKILL this process when the thread that started it ends, even by
     ``kill -9`` (Linux). A change of uid clears it, so a child sets it after dropping to its own.
-    Returns whether it could be set."""
+    Given the ``parent`` it was started by, a process whose parent is already gone ends here:
+    the kernel would never tell it. Returns whether it could be set."""
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    done = bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+    return done
 
 
 MS_NOSUID = 2
@@ -382,6 +386,9 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         return workspace
     libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
     flags = MS_NOSUID | MS_NODEV
+    # Python and the packages may live in a folder about to be covered (a CI's venv in /tmp):
+    # hold them open, to bind them back into place.
+    needed = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in _covered(_PRIVATE)]
     _mount(libc, "/tmp", flags, f"size={disk_mb}m,mode=1777")
     for folder, inside in (("/var/tmp", ".var-tmp"), ("/dev/shm", ".shm")):
         shared = Path("/tmp") / inside
@@ -407,11 +414,40 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         _mount(libc, str(scratch), flags, "size=4k,mode=000")
     if Path("/run").is_dir():
         _mount(libc, "/run", flags, "size=64k,mode=755")
+    for path, held in needed:
+        path.mkdir(parents=True, exist_ok=True)
+        source = f"/proc/self/fd/{held}".encode()
+        if libc.mount(source, str(path).encode(), None, MS_BIND | MS_REC, None) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"cannot bind {path} back into place: {os.strerror(error)}")
+        os.close(held)
     libc.mount(b"proc", b"/proc", b"proc", flags | MS_NOEXEC, b"hidepid=invisible")
     return CHILD_WORKSPACE
 
 
 MS_NOEXEC = 8
+_PRIVATE = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run"))
+
+
+def python_paths() -> list[Path]:
+    """What the children must be able to read: Python itself and the installed packages."""
+    import checker
+
+    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(checker.__file__).parent]
+    paths += [Path(entry) for entry in sys.path if entry]
+    return [path for path in paths if path.exists() and path.name != "python311.zip"]
+
+
+def _covered(tops: Sequence[Path]) -> list[Path]:
+    """Python's folders below ``tops`` (resolved), outermost only."""
+    found = sorted(
+        {
+            path
+            for path in (p.resolve() for p in python_paths())
+            if path.is_dir() and any(top.resolve() in path.parents for top in tops)
+        }
+    )
+    return [path for path in found if not any(other in path.parents for other in found)]
 
 
 def _mount(libc: ctypes.CDLL, where: str, flags: int, options: str) -> None:

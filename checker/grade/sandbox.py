@@ -196,7 +196,7 @@ def _serve(control: socket.socket) -> None:
 
 
 def _prepare(preload: Sequence[str], hide: Sequence[Path]) -> None:
-    isolation.isolate_server(hide, _python_paths())
+    isolation.isolate_server(hide, isolation.python_paths())
     for name in preload:
         try:
             importlib.import_module(name)
@@ -259,13 +259,14 @@ def _requests(
             continue
         mine, theirs = socket.socketpair()
         report, reported = os.pipe()
+        server = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child's keeper
             control.close()
             theirs.close()
             os.close(report)
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            _contain(payload, mine, reported)
+            _contain(payload, mine, reported, server)
         live.add(pid)
         statuses[pid] = report
         os.close(reported)
@@ -274,7 +275,7 @@ def _requests(
         theirs.close()
 
 
-def _contain(spec: ChildSpec, mine: socket.socket, reported: int) -> NoReturn:
+def _contain(spec: ChildSpec, mine: socket.socket, reported: int, server: int) -> NoReturn:
     """Run the learner's process in a pid namespace of its own where the OS allows.
 
     Three processes: this keeper, the one the warm server waits for; the namespace's first
@@ -286,14 +287,14 @@ def _contain(spec: ChildSpec, mine: socket.socket, reported: int) -> NoReturn:
     """
     from checker.grade import child
 
-    isolation.die_with_parent()
+    isolation.die_with_parent(server)
     if not isolation.new_pid_namespace():
         os.close(reported)
         child.main(spec, Channel(mine))
         os._exit(0)
     init = os.fork()
     if init == 0:
-        isolation.die_with_parent()
+        isolation.die_with_parent(0)  # its parent is in the namespace above: pid 0 here
         learner = os.fork()
         if learner == 0:
             os.close(reported)
@@ -312,15 +313,6 @@ def _contain(spec: ChildSpec, mine: socket.socket, reported: int) -> NoReturn:
     os.close(reported)
     _reap(init, {})
     os._exit(0)
-
-
-def _python_paths() -> list[Path]:
-    """What the children must be able to read: Python itself and the installed packages."""
-    import checker
-
-    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(checker.__file__).parent]
-    paths += [Path(entry) for entry in sys.path if entry]
-    return [path for path in paths if path.exists() and path.name != "python311.zip"]
 
 
 def _warm_up() -> None:
