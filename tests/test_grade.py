@@ -40,6 +40,8 @@ ROOT_ONLY = {
     "tmp-files",
     "proc-snoop",
     "kill-all",
+    "ipc-stash",
+    "exec-at-import",
 }  # need namespaces and a separate uid
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
@@ -174,6 +176,9 @@ def test_nothing_a_learner_wrote_outlives_it(hostile_run: Path) -> None:
         *(Path(f) / "workbook-hostile-left-behind" for f in ("/tmp", "/var/tmp", "/dev/shm")),
     ]
     assert [str(path) for path in left if path.exists()] == []
+    # Nor does a System V shared memory segment (ipc-stash's key), in its own IPC namespace.
+    keys = Path("/proc/sysvipc/shm").read_text().split()[1::1]
+    assert str(0x57424B31) not in keys
     # The flood stopped at its cap, and the app still answered (the hidden check reads it).
     assert rows(hostile_run)[("tmp-files", "page-number")][:2] == ("passed", 2)
 
@@ -195,6 +200,14 @@ def test_the_instructor_sees_who_was_flagged(hostile_run: Path) -> None:
     report = (hostile_run / "report.html").read_text(encoding="utf-8")
     flagged = report[report.index('class="badge flagged"') :].split("</tr>")[0]
     assert "patch-harness" in flagged and "honest" not in flagged
+    # What was found is the instructor's, in the gradebook.
+    assert (
+        "replaced checker.grade.child.answer"
+        in rows(hostile_run)[("patch-harness", "json-body")][2]
+    )
+    # The learner reads a fixed sentence: what was found may quote what its own process sent.
+    feedback = (hostile_run / "feedback" / "patch-harness.html").read_text(encoding="utf-8")
+    assert "tampered with the grader" in feedback and "replaced checker" not in feedback
 
 
 def test_deleting_code_damaged_nothing_outside_its_sandbox(hostile_run: Path) -> None:

@@ -123,6 +123,13 @@ def test_a_response_with_a_wrong_field_is_malformed() -> None:
         wire.reply((1, ("ok", data)), "request", 1)
 
 
+def test_a_value_werkzeug_refuses_is_malformed_not_a_crash() -> None:
+    data = wire.response_data(sample_response())
+    data["headers"] = [["X-Smuggled", "a\nSet-Cookie: session=forged"]]
+    with pytest.raises(wire.Malformed, match="would not build"):
+        wire.reply((1, ("ok", data)), "request", 1)
+
+
 def test_flagged_and_failure_replies_are_typed() -> None:
     assert wire.reply((0, ("flagged", "replaced x")), "load", 0) == ("flagged", "replaced x")
     assert wire.reply((3, ("failure", "error", "boom")), "request", 3) == (

@@ -174,6 +174,8 @@ class _GradingSession:
         key = _key(exercise, fresh, hidden)
         found = state.targets.get(key)
         if found is None:
+            if hidden:  # the visible checks are done: their apps end before a hidden one starts
+                self._close_visible(exercise, state)
             found = self._start(exercise, state, hidden=hidden)
             state.targets[key] = found
         if isinstance(found, LearnerUnavailable):
@@ -316,6 +318,15 @@ class _GradingSession:
             shutil.rmtree(workspace, ignore_errors=True)
             return problem
         return target
+
+    def _close_visible(self, exercise: Exercise, state: _Learner) -> None:
+        for key in [k for k in state.targets if k.split()[0] == exercise.id and "hidden" not in k]:
+            found = state.targets[key]
+            if isinstance(found, SandboxedLearner):
+                found.close()
+                shutil.rmtree(found.workspace, ignore_errors=True)
+                # What it printed was read already; a later visible check gets a new app.
+                del state.targets[key]
 
     def _finish(self, learner: str, config: pytest.Config) -> None:
         state = self.learners.get(learner)

@@ -19,6 +19,7 @@ from checker.grade.model import Protection
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 FIRST_UID = 61000  # children run as FIRST_UID + slot when the grader is root
@@ -154,8 +155,7 @@ def confine_child(limits: Limits, *, uid: int | None) -> None:
         # Shared with the grader's own processes: allow those that exist, and no more.
         _limit(resource.RLIMIT_NPROC, _processes_of(os.getuid()) + tasks)
     die_with_parent()  # the warm server's end, however it came, is this child's end
-    if limits.processes == 0:
-        no_new_processes()
+    filter_system_calls(processes=limits.processes)
 
 
 CLONE_THREAD = 0x00010000
@@ -170,10 +170,18 @@ def seccomp_available() -> bool:
     return True
 
 
-def no_new_processes() -> None:
-    """Refuse to start processes, while threads still start: fork, vfork and a clone without
-    CLONE_THREAD fail with EPERM; clone3, whose flags a filter cannot read, fails with ENOSYS,
-    so the C library falls back to clone for threads."""
+CLONE_NEWUSER = 0x10000000
+
+
+def filter_system_calls(*, processes: int) -> None:
+    """A system call filter for the learner's process, where libseccomp is there.
+
+    Always refused: new namespaces (``unshare``, ``setns``, a ``clone`` with CLONE_NEWUSER) and
+    mounts, so the mounts that hide the grader's folders stay as they are. With ``processes``
+    0, also fork, vfork, exec and a clone without CLONE_THREAD (EPERM): threads still start.
+    clone3, whose flags a filter cannot read, fails with ENOSYS, so the C library falls back to
+    clone.
+    """
     if not seccomp_available():
         return
     import errno
@@ -181,12 +189,18 @@ def no_new_processes() -> None:
     import pyseccomp as seccomp
 
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for call in ("fork", "vfork"):
-        rules.add_rule(seccomp.ERRNO(errno.EPERM), call)
-    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    refused = seccomp.ERRNO(errno.EPERM)
+    for call in ("unshare", "setns", "mount", "umount2", "pivot_root", "mount_setattr"):
+        rules.add_rule(refused, call)
     rules.add_rule(
-        seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0)
+        refused, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)
     )
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    if processes == 0:
+        # No process of its own, and no exec that would leave the harness behind.
+        for call in ("fork", "vfork", "execve", "execveat"):
+            rules.add_rule(refused, call)
+        rules.add_rule(refused, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
     rules.load()
 
 
@@ -373,22 +387,28 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     workspace (all but ``leave``, the output file the grader reads from the original), and
     /var/tmp and /dev/shm are folders of that same tmpfs, so all it writes shares one cap and is
     gone with its last process. The grader's scratch folder, where other learners' workspaces
-    are, is covered; /run, where other services' UNIX sockets live, is empty; and /proc shows
-    only this uid's processes (no grader's command line or environment). Needs Linux and
-    root; elsewhere the workspace stays where it is.
+    are, is covered; /run, where other services' UNIX sockets live, is empty; every top-level
+    folder that is not the system's (/home, /root, /opt, /srv, ...) is empty but for Python and
+    its packages, bound back; and /proc shows only its own pid namespace. Its System V and POSIX
+    IPC are its own. Needs Linux and root; elsewhere the workspace stays where it is.
     """
     libc = _libc()
     if libc is None or not is_root():
         return workspace
     original = os.open(workspace, os.O_RDONLY | os.O_DIRECTORY)
-    if libc.unshare(CLONE_NEWNS) != 0:
+    # Its own System V and POSIX IPC too: shared memory and message queues die with it.
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
         os.close(original)
         return workspace
     libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
     flags = MS_NOSUID | MS_NODEV
     # Python and the packages may live in a folder about to be covered (a CI's venv in /tmp):
     # hold them open, to bind them back into place.
-    needed = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in _covered(_PRIVATE)]
+    elsewhere = _elsewhere()
+    needed = [
+        (path, os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+        for path in _covered([*_PRIVATE, *elsewhere])
+    ]
     _mount(libc, "/tmp", flags, f"size={disk_mb}m,mode=1777")
     for folder, inside in (("/var/tmp", ".var-tmp"), ("/dev/shm", ".shm")):
         shared = Path("/tmp") / inside
@@ -414,6 +434,8 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         _mount(libc, str(scratch), flags, "size=4k,mode=000")
     if Path("/run").is_dir():
         _mount(libc, "/run", flags, "size=64k,mode=755")
+    for top in elsewhere:  # home folders, /opt, /srv: a second copy of the course, say
+        _mount(libc, str(top), flags, "size=64k,mode=755")
     for path, held in needed:
         path.mkdir(parents=True, exist_ok=True)
         source = f"/proc/self/fd/{held}".encode()
@@ -436,6 +458,24 @@ def python_paths() -> list[Path]:
     paths = [Path(sys.base_prefix), Path(sys.prefix), Path(checker.__file__).parent]
     paths += [Path(entry) for entry in sys.path if entry]
     return [path for path in paths if path.exists() and path.name != "python311.zip"]
+
+
+_SYSTEM = frozenset(
+    {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys",
+     "tmp", "usr", "var"}
+)  # fmt: skip
+
+
+def _elsewhere() -> list[Path]:
+    """The top-level folders that are not the system's: home folders, /opt, /srv, /work, ..."""
+    found = []
+    for entry in sorted(Path("/").iterdir()):
+        try:
+            if entry.name not in _SYSTEM and entry.is_dir() and not entry.is_symlink():
+                found.append(entry)
+        except OSError:
+            continue
+    return found
 
 
 def _covered(tops: Sequence[Path]) -> list[Path]:

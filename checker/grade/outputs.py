@@ -24,6 +24,10 @@ from checker.course.results import Outcome
 from checker.grade.model import TaskGrade
 
 HIDDEN_NOTICE = "An additional check by your instructor did not pass."
+FLAGGED_NOTICE = (
+    "flagged: this submission's code tampered with the grader, so this exercise gets no points. "
+    "Your instructor has the details."
+)
 FEEDBACK_MESSAGE_CHARS = 10_000
 CLEAN = frozenset({Outcome.PASSED, Outcome.FAILED})
 
@@ -89,7 +93,11 @@ def learner_total(data: Cohort, learner: str) -> int:
 
 
 def shown_message(grade: TaskGrade, *, show_hidden: bool) -> str:
-    """The message a learner may see: a hidden check's message only when the instructor allows it."""
+    """The message a learner may see: a hidden check's message only when the instructor allows it,
+    and for a flagged exercise a fixed sentence (what was found may quote what the submission's
+    own process sent, hidden checks' requests among it: that is for the instructor)."""
+    if grade.outcome is Outcome.FLAGGED:
+        return FLAGGED_NOTICE
     if grade.hidden and not show_hidden:
         return "" if grade.outcome is Outcome.PASSED else HIDDEN_NOTICE
     return grade.message

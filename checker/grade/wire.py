@@ -347,7 +347,10 @@ def reply(found: Any, asked: str, number: int) -> tuple[Any, ...]:
             return (kind, _outcome(found[1]), _string(found[2]))
         raise Malformed(f"a reply {kind!r} to loading")
     if kind == "ok" and len(found) == 2 and asked in RESULTS:
-        return ("ok", RESULTS[asked](found[1]))
+        try:
+            return ("ok", RESULTS[asked](found[1]))
+        except (TypeError, ValueError) as error:  # Werkzeug refusing a header, say
+            raise Malformed(f"a value the checker would not build ({error})") from None
     if kind in ("failure", "timeout") and len(found) == 3:
         return (kind, _outcome(found[1]), _string(found[2]))
     if kind == "check_error" and len(found) == 2:
