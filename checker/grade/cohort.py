@@ -359,6 +359,7 @@ class _Stream:
                 self._note(queue)
                 for future in finished:
                     batch = futures[future]
+                    self._done_with({name for name, _ in batch})
                     try:
                         yield from future.result()
                     except Exception:
@@ -383,6 +384,12 @@ class _Stream:
         if slowest != self.tally.slowest:
             self.tally.slowest = slowest
             self.on_busy()
+
+    def _done_with(self, learners: set[str]) -> None:
+        """A finished batch's learners are no longer being graded, whatever a worker said last."""
+        for worker, (learner, _) in list(self.busy.items()):
+            if learner in learners:
+                del self.busy[worker]
 
     def _alone(self, pool: ProcessPoolExecutor, entry: tuple[str, Path]) -> list[LearnerGrades]:
         try:

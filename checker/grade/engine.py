@@ -113,7 +113,7 @@ def _uid() -> int | None:
     """A uid for this worker's children: distinct per worker process, so learners cannot meet."""
     if not isolation.is_root():
         return None
-    return isolation.FIRST_UID + os.getpid() % 4000
+    return isolation.FIRST_UID + os.getpid()
 
 
 @dataclass

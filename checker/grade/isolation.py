@@ -22,7 +22,9 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWIPC = 0x08000000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
-FIRST_UID = 61000  # children run as FIRST_UID + slot when the grader is root
+# Children run as FIRST_UID + their worker's pid when the grader is root: one uid per live worker,
+# above the 16-bit range where distributions place real and dynamic accounts (60000-65535 too).
+FIRST_UID = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,8 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
         Protection(
             "no network",
             sandbox,
-            "own network namespace with no interfaces"
+            "a network namespace of its own per child, with no interfaces (a loopback of its own "
+            "where an exercise may listen)"
             if sandbox
             else f"needs a network namespace, and {missing}",
         ),
@@ -396,8 +399,9 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     if libc is None or not is_root():
         return workspace
     original = os.open(workspace, os.O_RDONLY | os.O_DIRECTORY)
-    # Its own System V and POSIX IPC too: shared memory and message queues die with it.
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0:
+    # Its own System V and POSIX IPC and its own (empty) network: shared memory, message queues
+    # and abstract UNIX sockets are nobody else's, and die with it.
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0:
         os.close(original)
         return workspace
     libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
