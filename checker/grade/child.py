@@ -52,7 +52,7 @@ def _main(spec: ChildSpec, connection: Channel) -> None:
         tracing.register_written((exercise.directory / name).resolve(), origin)
     # Taken, and held in locals, before any learner code runs: rebinding the module's names
     # later changes neither what this loop calls nor what it compares against.
-    changes, respond, send = tripwire.Snapshot().changes, answer, _send
+    changes, describe, respond, send = tripwire.Snapshot().changes, tripwire.describe, answer, _send
     try:
         loaded = learners.load(
             exercise,
@@ -69,7 +69,7 @@ def _main(spec: ChildSpec, connection: Channel) -> None:
     while True:
         replaced = changes()
         if replaced:
-            send(connection, (number, ("flagged", tripwire.describe(replaced))))
+            send(connection, (number, ("flagged", describe(replaced))))
             return
         send(connection, (number, reply))
         if reply[0] in ("timeout", "unavailable"):
