@@ -191,32 +191,30 @@ def floor(synthetic: Cohort, calls: dict[int, dict[str, list[Call]]]) -> Floor:
         hide = cohort._private(ROOT, synthetic.folder, Path(out), None, None)
     uid = engine._uid()
     result = Floor(0.0)
-    with tempfile.TemporaryDirectory(prefix="workbook-grade-") as scratch:
-        os.chmod(scratch, 0o711)  # as grade_batch does: a child with a uid of its own goes in
-        start = time.perf_counter()
-        # As engine._warm_server does: the libraries the manifests preload, imported once.
-        libraries = sorted({name for exercise in exercises for name in exercise.preload})
-        server = WarmServer(preload=(*PRELOAD, *libraries), hide=hide)
-        try:
-            entries = intake.learners(synthetic.folder)
-            for (name, path), kind in zip(entries, synthetic.kinds, strict=True):
-                began = time.perf_counter()
-                submission = intake.read(name, path, exercises)
-                for exercise in exercises:
-                    files = submission.exercises[exercise.id]
-                    pair_calls = calls[kind].get(exercise.id, [])
-                    loaded = serve_pair(
-                        server, exercise, files, settings, uid, Path(scratch), pair_calls
+    start = time.perf_counter()
+    # As engine._warm_server does: the libraries the manifests preload, imported once; and
+    # as grade_batch does, the workspaces in the server's scratch folder.
+    libraries = sorted({name for exercise in exercises for name in exercise.preload})
+    server = WarmServer(preload=(*PRELOAD, *libraries), hide=hide)
+    scratch = server.scratch
+    try:
+        entries = intake.learners(synthetic.folder)
+        for (name, path), kind in zip(entries, synthetic.kinds, strict=True):
+            began = time.perf_counter()
+            submission = intake.read(name, path, exercises)
+            for exercise in exercises:
+                files = submission.exercises[exercise.id]
+                pair_calls = calls[kind].get(exercise.id, [])
+                loaded = serve_pair(server, exercise, files, settings, uid, scratch, pair_calls)
+                if pair_calls and not loaded:
+                    sys.exit(
+                        f"the floor could not load {name}'s exercise {exercise.id}, which "
+                        "the checks could: the floor would not be doing grading's work"
                     )
-                    if pair_calls and not loaded:
-                        sys.exit(
-                            f"the floor could not load {name}'s exercise {exercise.id}, which "
-                            "the checks could: the floor would not be doing grading's work"
-                        )
-                result.per_learner.append(time.perf_counter() - began)
-        finally:
-            server.close()
-        result.whole = time.perf_counter() - start
+            result.per_learner.append(time.perf_counter() - began)
+    finally:
+        server.close()
+    result.whole = time.perf_counter() - start
     return result
 
 

@@ -184,10 +184,8 @@ class _GradingSession:
 
     def release(self, exercise: Exercise, learner: str, fresh: str, hidden: bool = False) -> None:
         state = self.learners.get(learner)
-        found = state.targets.pop(_key(exercise, fresh, hidden), None) if state else None
-        if isinstance(found, SandboxedLearner):
-            found.close()
-            shutil.rmtree(found.workspace, ignore_errors=True)
+        if state is not None:
+            _end(state.targets.pop(_key(exercise, fresh, hidden), None))
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         files = self.learners[learner].submission.exercises[exercise.id]
@@ -321,21 +319,16 @@ class _GradingSession:
 
     def _close_visible(self, exercise: Exercise, state: _Learner) -> None:
         for key in [k for k in state.targets if k.split()[0] == exercise.id and "hidden" not in k]:
-            found = state.targets[key]
-            if isinstance(found, SandboxedLearner):
-                found.close()
-                shutil.rmtree(found.workspace, ignore_errors=True)
+            if isinstance(state.targets[key], SandboxedLearner):
                 # What it printed was read already; a later visible check gets a new app.
-                del state.targets[key]
+                _end(state.targets.pop(key))
 
     def _finish(self, learner: str, config: pytest.Config) -> None:
         state = self.learners.get(learner)
         if state is None:
             return
         for found in state.targets.values():
-            if isinstance(found, SandboxedLearner):
-                found.close()
-                shutil.rmtree(found.workspace, ignore_errors=True)
+            _end(found)
         state.targets.clear()
         mine = state.checks
         graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -369,8 +362,14 @@ class _GradingSession:
         """Finish learners pytest never reached (a usage error), so nothing is left running."""
         for state in self.learners.values():
             for found in state.targets.values():
-                if isinstance(found, SandboxedLearner):
-                    found.close()
+                _end(found)
+
+
+def _end(found: SandboxedLearner | LearnerUnavailable | None) -> None:
+    """Stop a learner's app, if one runs, and remove its workspace."""
+    if isinstance(found, SandboxedLearner):
+        found.close()
+        shutil.rmtree(found.workspace, ignore_errors=True)
 
 
 def _flag_all(checks: list[CheckResult]) -> list[CheckResult]:

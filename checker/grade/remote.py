@@ -52,8 +52,7 @@ class SandboxedLearner:
         except LearnerFailure as failure:
             raise LearnerUnavailable(failure.outcome, failure.show()) from None
         if reply[0] == "flagged":
-            self._stop()
-            raise LearnerUnavailable(Outcome.FLAGGED, flagged(reply[1]))
+            raise self._flag(flagged(reply[1]))
         if reply[0] == "unavailable":
             self._stop()
             raise LearnerUnavailable(reply[1], reply[2])
@@ -154,9 +153,7 @@ class SandboxedLearner:
         if kind == "ok":
             return reply[1]
         if kind == "flagged":
-            self._stop()
-            self.problem = LearnerUnavailable(Outcome.FLAGGED, flagged(reply[1]))
-            raise self.problem
+            raise self._flag(flagged(reply[1]))
         if kind == "timeout":
             self._stop()
         if kind in ("timeout", "failure"):
@@ -171,12 +168,16 @@ class SandboxedLearner:
             self._stop()
             raise LearnerFailure(*judge(doing, Unanswered(seconds))) from None
         except wire.Malformed as error:
-            self._stop()
-            self.problem = LearnerUnavailable(Outcome.FLAGGED, _tampered(doing, error))
-            raise self.problem from None
+            raise self._flag(_tampered(doing, error)) from None
         except wire.WireError:
             status = self._stop(status_needed=True)
             raise LearnerFailure(*judge(doing, Died(status))) from None
+
+    def _flag(self, message: str) -> LearnerUnavailable:
+        """End the child for tampering; every later call gets the same outcome, no fresh child."""
+        self._stop()
+        self.problem = LearnerUnavailable(Outcome.FLAGGED, message)
+        return self.problem
 
     def _stop(self, *, status_needed: bool = False) -> int:
         """End the child. Its exit status is asked for only when it explains a crash."""
