@@ -4,7 +4,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -196,3 +196,46 @@ def overlay(folder: Path, into: Path) -> Path:
     for name in deleted:
         (into / name).unlink()
     return into
+
+
+NOBODY = 65534  # the unprivileged user the tests grade as, when they run as root
+
+
+def as_nobody(
+    reachable: Sequence[Path] = (), *, no_user_namespaces: bool = False
+) -> Callable[[], None]:
+    """A ``preexec_fn`` that runs a command as ``nobody``, the way an instructor without root
+    would: in a mount namespace of its own where Python, the course and ``reachable`` can be
+    entered even below a folder only root may (/root, a CI's private temporary folder). With
+    ``no_user_namespaces``, a system call filter refuses it user namespaces, as a kernel that
+    gives unprivileged processes none would. Needs root and Linux."""
+    from checker.grade import isolation
+
+    def drop() -> None:
+        libc = isolation._libc()
+        assert libc is not None
+        if libc.unshare(isolation.CLONE_NEWNS) != 0:
+            raise OSError("cannot make a mount namespace")
+        libc.mount(b"none", b"/", None, isolation.MS_REC | isolation.MS_PRIVATE, None)
+        isolation._expose(libc, [*isolation.python_paths(), ROOT, *reachable])
+        if no_user_namespaces:
+            import errno
+
+            import pyseccomp as seccomp
+
+            rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), "unshare")
+            rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+            rules.load()
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+
+    return drop
+
+
+def give_to_nobody(folder: Path) -> Path:
+    """``folder`` and all in it owned by ``nobody``, as an instructor's own files are theirs."""
+    for path in [folder, *folder.rglob("*")]:
+        os.lchown(path, NOBODY, NOBODY)
+    return folder

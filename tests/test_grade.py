@@ -14,13 +14,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from checker.grade import cohort
+from checker.grade import cohort, isolation
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
+from tests.conftest import as_nobody, give_to_nobody
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 HIDDEN = ROOT / "tests" / "hostile_hidden"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if (path / "expected.toml").is_file())
-ROOT_ONLY = {
+SANDBOX_ONLY = {
     "network",
     "read-secrets",
     "fork-bomb",
@@ -42,7 +44,7 @@ ROOT_ONLY = {
     "kill-all",
     "ipc-stash",
     "exec-at-import",
-}  # need namespaces and a separate uid
+}  # need a sandbox: namespaces, and a separate uid or a user namespace
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
 
@@ -106,32 +108,75 @@ def listener() -> Iterator[list[str]]:
         path.unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory, listener: list[str]) -> Iterator[Path]:
-    out = tmp_path_factory.mktemp("hostile-results")
-    submissions = tmp_path_factory.mktemp("hostile-submissions")
+@dataclass(frozen=True)
+class HostileRun:
+    out: Path  # the results
+    sandboxed: bool  # whether the learners' code ran in a sandbox
+    mine: Path | None = None  # as the unprivileged grader: a folder of its user's own, in reach
+
+
+SANDBOXED = isolation.why_no_sandbox() == ""
+AS_NOBODY = (
+    sys.platform == "linux" and os.geteuid() == 0 and isolation.seccomp_available()
+)  # the tests run as root: the cohort is graded again as an unprivileged instructor would
+
+
+@pytest.fixture(scope="module", params=["as-is", "unprivileged"])
+def hostile_run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, listener: list[str]
+) -> Iterator[HostileRun]:
+    """The hostile cohort graded as the tests run (root, in CI), and again by an unprivileged
+    grader, whose sandbox is a user namespace, over files its user owns."""
+    unprivileged = request.param == "unprivileged"
+    if unprivileged and not AS_NOBODY:
+        pytest.skip("grading as an unprivileged user needs the tests to run as root on Linux")
+    base = tmp_path_factory.mktemp(f"hostile-{request.param}")
+    out, submissions, mine = base / "results", base / "submissions", base / "mine"
+    submissions.mkdir()
+    mine.mkdir()
+    (mine / "notes.txt").write_text("the instructor's own file, which no learner may change\n")
     protected = [submissions, out, HIDDEN, ROOT / "solutions", ROOT / "tests"]
-    os.environ["WORKBOOK_PROTECTED"] = os.pathsep.join(str(path) for path in protected)
+    environment = {"WORKBOOK_PROTECTED": os.pathsep.join(str(path) for path in protected)}
+    sandboxed = SANDBOXED or unprivileged
     for case in CASES:
-        if case in ROOT_ONLY and os.geteuid() != 0:
-            continue  # without a separate uid, delete-files would really delete the course
+        if case in SANDBOX_ONLY and not sandboxed:
+            continue  # without a sandbox, delete-files would really delete the course
         shutil.copytree(HOSTILE / case, submissions / case, symlinks=True)
     for case in ("read-secrets", "delete-files"):  # they know where every protected file is
         app = submissions / case / "exercises" / "03" / "app.py"
         if app.is_file():
-            targets = f"TARGETS = {[str(path) for path in [*protected, ROOT]]!r}"
+            targets = f"TARGETS = {[str(path) for path in [*protected, ROOT, mine]]!r}"
             app.write_text(app.read_text().replace("TARGETS = []", targets, 1))
     # The symbolic link must point at the real reference solution from its new place.
     link = submissions / "symlink-out" / "exercises" / "03" / "app.py"
     link.unlink()
     link.symlink_to(ROOT / "solutions" / "03" / "app.py")
+    if unprivileged:
+        scratch = base / "tmp"
+        scratch.mkdir()
+        give_to_nobody(base)
+        done = subprocess.run(
+            [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--out", str(out),
+             "-e", "03", "--hidden", str(HIDDEN), "--check-timeout", "2", "--workers", "2"],
+            cwd=ROOT,
+            env={**os.environ, **environment, "TMPDIR": str(scratch), "HOME": str(mine)},
+            preexec_fn=as_nobody([base]),
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "not active: separate uid\n" in done.stdout  # every other protection held
+        assert list(scratch.iterdir()) == []
+        yield HostileRun(out, sandboxed=True, mine=mine)
+        return
     options = Options(exercises=("03",), hidden=HIDDEN, check_timeout=2.0, workers=2)
+    os.environ.update(environment)
     try:
         tally = cohort.grade(submissions, out, options, root=ROOT)
     finally:
         del os.environ["WORKBOOK_PROTECTED"]
     assert not tally.failures
-    yield out
+    yield HostileRun(out, sandboxed=SANDBOXED)
 
 
 def rows(out: Path) -> dict[tuple[str, str], tuple[str, int, str]]:
@@ -143,12 +188,12 @@ def rows(out: Path) -> dict[tuple[str, str], tuple[str, int, str]]:
 
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_submission_gets_its_outcome_and_no_unearned_point(
-    hostile_run: Path, case: str
+    hostile_run: HostileRun, case: str
 ) -> None:
-    if case in ROOT_ONLY and os.geteuid() != 0:
-        pytest.skip("this protection needs the grader to run as root (see the report)")
+    if case in SANDBOX_ONLY and not hostile_run.sandboxed:
+        pytest.skip("this protection needs a sandbox: root, or user namespaces (see the report)")
     expected = tomllib.loads((HOSTILE / case / "expected.toml").read_text())
-    found = rows(hostile_run)
+    found = rows(hostile_run.out)
     points = sum(p for (learner, _), (_, p, _) in found.items() if learner == case)
     assert points == expected["max_points"], {k: v for k, v in found.items() if k[0] == case}
     for task, wanted in expected["tasks"].items():
@@ -157,20 +202,20 @@ def test_hostile_submission_gets_its_outcome_and_no_unearned_point(
         assert wanted["message"] in message, f"{case} {task}: {message!r}"
 
 
-def test_nothing_leaked_into_results(hostile_run: Path, listener: list[str]) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("network and file isolation need the grader to run as root")
+def test_nothing_leaked_into_results(hostile_run: HostileRun, listener: list[str]) -> None:
+    if not hostile_run.sandboxed:
+        pytest.skip("network and file isolation need a sandbox")
     assert listener == [], "a submission reached the network"
-    for path in hostile_run.rglob("*"):
+    for path in hostile_run.out.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".csv"):
             text = path.read_text(errors="replace")
             assert "HIDDEN-CHECK-SECRET" not in text or path.name == "report.html", path
             assert "NETWORK" not in text, path
 
 
-def test_nothing_a_learner_wrote_outlives_it(hostile_run: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("a private /tmp needs the grader to run as root")
+def test_nothing_a_learner_wrote_outlives_it(hostile_run: HostileRun) -> None:
+    if not hostile_run.sandboxed:
+        pytest.skip("a private /tmp needs a sandbox")
     left = [
         *Path("/tmp").glob("workbook-hostile-flood-*"),
         *(Path(f) / "workbook-hostile-left-behind" for f in ("/tmp", "/var/tmp", "/dev/shm")),
@@ -180,75 +225,77 @@ def test_nothing_a_learner_wrote_outlives_it(hostile_run: Path) -> None:
     keys = Path("/proc/sysvipc/shm").read_text().split()[1::1]
     assert str(0x57424B31) not in keys
     # The flood stopped at its cap, and the app still answered (the hidden check reads it).
-    assert rows(hostile_run)[("tmp-files", "page-number")][:2] == ("passed", 2)
+    assert rows(hostile_run.out)[("tmp-files", "page-number")][:2] == ("passed", 2)
 
 
-def test_no_reply_was_decoded_as_code(hostile_run: Path) -> None:
+def test_no_reply_was_decoded_as_code(hostile_run: HostileRun) -> None:
     # forged-reply frames a pickle that would create this file; the grader decodes only JSON.
     assert not Path("/tmp/workbook-hostile-unpickled").exists()
-    assert rows(hostile_run)[("forged-reply", "query-args")][0] == "flagged"
+    assert rows(hostile_run.out)[("forged-reply", "query-args")][0] == "flagged"
 
 
-def test_the_instructor_sees_who_was_flagged(hostile_run: Path) -> None:
+def test_the_instructor_sees_who_was_flagged(hostile_run: HostileRun) -> None:
     status = {
         row["learner"]: row["status"]
-        for row in csv.DictReader((hostile_run / "grades.csv").open(encoding="utf-8"))
+        for row in csv.DictReader((hostile_run.out / "grades.csv").open(encoding="utf-8"))
     }
     for case in ("patch-harness", "forged-reply", "monkeypatch"):
         assert status[case] == "03: flagged", case
     assert status["honest"] == ""
-    report = (hostile_run / "report.html").read_text(encoding="utf-8")
+    report = (hostile_run.out / "report.html").read_text(encoding="utf-8")
     flagged = report[report.index('class="badge flagged"') :].split("</tr>")[0]
     assert "patch-harness" in flagged and "honest" not in flagged
     # What was found is the instructor's, in the gradebook.
     assert (
         "replaced checker.grade.child.answer"
-        in rows(hostile_run)[("patch-harness", "json-body")][2]
+        in rows(hostile_run.out)[("patch-harness", "json-body")][2]
     )
     # The learner reads a fixed sentence: what was found may quote what its own process sent.
-    feedback = (hostile_run / "feedback" / "patch-harness.html").read_text(encoding="utf-8")
+    feedback = (hostile_run.out / "feedback" / "patch-harness.html").read_text(encoding="utf-8")
     assert "tampered with the grader" in feedback and "replaced checker" not in feedback
 
 
-def test_deleting_code_damaged_nothing_outside_its_sandbox(hostile_run: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("a separate uid needs the grader to run as root")
+def test_deleting_code_damaged_nothing_outside_its_sandbox(hostile_run: HostileRun) -> None:
+    if not hostile_run.sandboxed:
+        pytest.skip("a separate uid, or a read-only filesystem, needs a sandbox")
     assert (ROOT / "solutions" / "03" / "app.py").is_file()
+    if hostile_run.mine is not None:  # the unprivileged grader's own file, which it could change
+        assert (hostile_run.mine / "notes.txt").is_file()
     assert (ROOT / "exercises" / "03" / "test_03.py").is_file()
-    assert (hostile_run / "gradebook.sqlite").is_file()
-    found = rows(hostile_run)
+    assert (hostile_run.out / "gradebook.sqlite").is_file()
+    found = rows(hostile_run.out)
     assert (
         sum(points for (learner, _), (_, points, _) in found.items() if learner == "honest") == 13
     )
 
 
-def test_hidden_check_messages_stay_out_of_feedback(hostile_run: Path) -> None:
-    feedback = (hostile_run / "feedback" / "view-loop.html").read_text()
+def test_hidden_check_messages_stay_out_of_feedback(hostile_run: HostileRun) -> None:
+    feedback = (hostile_run.out / "feedback" / "view-loop.html").read_text()
     assert "HIDDEN-CHECK-SECRET" not in feedback
     assert "test_03_hidden" not in feedback
 
 
-def test_every_output_is_written(hostile_run: Path) -> None:
+def test_every_output_is_written(hostile_run: HostileRun) -> None:
     for name in ("gradebook.sqlite", "grades.csv", "report.html"):
-        assert (hostile_run / name).is_file()
+        assert (hostile_run.out / name).is_file()
     for case in CASES:
-        if case not in ROOT_ONLY or os.geteuid() == 0:
-            assert (hostile_run / "gradescope" / case / "results.json").is_file()
-    with (hostile_run / "grades.csv").open() as file:
+        if case not in SANDBOX_ONLY or hostile_run.sandboxed:
+            assert (hostile_run.out / "gradescope" / case / "results.json").is_file()
+    with (hostile_run.out / "grades.csv").open() as file:
         table = {row["learner"]: row for row in csv.DictReader(file)}
     assert table["honest"]["total"] == "13" and table["honest"]["status"] == ""
     assert "timeout" in table["import-loop"]["status"]
 
 
-def test_gradebook_rows_have_every_column(hostile_run: Path) -> None:
-    with sqlite3.connect(hostile_run / "gradebook.sqlite") as db:
+def test_gradebook_rows_have_every_column(hostile_run: HostileRun) -> None:
+    with sqlite3.connect(hostile_run.out / "gradebook.sqlite") as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(grades)")]
         count = db.execute("SELECT COUNT(*) FROM grades").fetchone()[0]
         learners = db.execute("SELECT COUNT(DISTINCT learner) FROM grades").fetchone()[0]
     for column in ("learner", "exercise", "task", "outcome", "points", "max_points", "message",
                    "duration", "grader_version", "graded_at"):  # fmt: skip
         assert column in columns
-    graded = len([c for c in CASES if c not in ROOT_ONLY or os.geteuid() == 0])
+    graded = len([c for c in CASES if c not in SANDBOX_ONLY or hostile_run.sandboxed])
     assert learners == graded and count == graded * 6
 
 
@@ -280,12 +327,15 @@ def test_run_killed_part_way_resumes_to_the_same_gradebook(tmp_path: Path) -> No
     submissions = cohort_folder(tmp_path / "cohort", 24)
     command = [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--workers", "1"]
     killed = tmp_path / "killed"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     process = subprocess.Popen(
         [*command, "--out", str(killed)],
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     deadline = time.monotonic() + 60
     graded = 0
@@ -299,8 +349,12 @@ def test_run_killed_part_way_resumes_to_the_same_gradebook(tmp_path: Path) -> No
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed; grow the cohort"
-    os.killpg(process.pid, signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)  # the whole process group
     process.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(scratch.iterdir()):
+        time.sleep(0.1)
+    assert sorted(path.name for path in scratch.iterdir()) == []  # the warm server cleaned up
     partial = {row[0] for row in comparable(killed)}
     assert 3 <= len(partial) < 24
     resumed = subprocess.run(
@@ -459,6 +513,30 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
     outcomes = {(row[0], row[3]) for row in comparable(on_cluster)}
     assert ("forged-reply", "flagged") in outcomes and ("patch-harness", "flagged") in outcomes
     assert not Path("/tmp/workbook-hostile-unpickled").exists()
+
+
+def _no_sandbox_here() -> None:
+    isolation.why_no_sandbox = lambda: "a worker that stands for one on another host"
+
+
+@pytest.mark.skipif(not SANDBOXED, reason="needs a sandbox where the grader runs")
+def test_a_dask_worker_that_cannot_make_the_sandbox_grades_no_one(tmp_path: Path) -> None:
+    """The grader found a sandbox, a worker (another host, another user) cannot make one: its
+    learners are recorded as the grader's failures, saying why, and nothing runs unsandboxed."""
+    distributed = pytest.importorskip("distributed")
+    submissions = cohort_folder(tmp_path / "cohort", 2)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+        client.run(_no_sandbox_here)
+        tally = cohort.grade(
+            submissions, tmp_path / "out", Options(scheduler=cluster.scheduler_address), root=ROOT
+        )
+    assert tally.done == 2 and sorted(tally.failures) == ["learner-000", "learner-001"]
+    found = comparable(tmp_path / "out")
+    assert found and {(row[3], row[4]) for row in found} == {("crashed", 0)}
+    assert all("cannot make a sandbox (a worker that stands for one" in row[6] for row in found)
+    assert (tmp_path / "out" / "report.html").is_file()
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:

@@ -17,8 +17,10 @@ from click.testing import CliRunner, Result
 
 from checker.cli import main
 from checker.grade import isolation
+from tests.conftest import as_nobody, give_to_nobody
 
 ROOT = Path(__file__).resolve().parent.parent
+AS_NOBODY = sys.platform == "linux" and os.geteuid() == 0 and isolation.seccomp_available()
 NOT_ROOT = "the grader is not root"
 ALL = [
     "separate process",
@@ -31,22 +33,27 @@ ALL = [
     "no network",
     "hidden folders",
     "private temporary space",
+    "read-only filesystem",
     "own pid namespace",
     "plain data only",
     "separate uid",
 ]
-WITHOUT_ROOT = [
+WITHOUT_SANDBOX = [
     "process limit", "no network", "hidden folders", "private temporary space",
-    "own pid namespace", "separate uid",
+    "read-only filesystem", "own pid namespace", "separate uid",
 ]  # fmt: skip
 SHAPE = (
     "one folder or .zip per learner, holding the learner's files at their course paths "
     "(ada/exercises/01/app.py, or ada/01/app.py, or ada.zip)"
 )
+NEEDS = "a sandbox needs Linux, and root or unprivileged user namespaces"
+UNPROTECTED = (
+    "process limit, no network, hidden folders, private temporary space, read-only filesystem, "
+    "own pid namespace, separate uid"
+)
 REFUSAL = (
-    "workbook: no sandbox can be made here (the grader is not root; a sandbox needs Linux and "
-    "root), so learners' code would run without: process limit, no network, hidden folders, "
-    "private temporary space, own pid namespace, separate uid; add --unsafe to grade anyway"
+    f"workbook: no sandbox can be made here (the grader is not root; {NEEDS}), so learners' code "
+    f"would run without: {UNPROTECTED}; add --unsafe to grade anyway"
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
@@ -269,18 +276,17 @@ def test_unsafe_grades_and_says_what_was_unprotected(tmp_path: Path) -> None:
     assert result.exit_code == 0, (result.output, result.exc_info)
     warning = (
         "workbook: warning: grading without a sandbox (the grader is not root, --unsafe): the "
-        "learners' code runs with your user's rights and without: process limit, no network, "
-        "hidden folders, private temporary space, own pid namespace, separate uid"
+        f"learners' code runs with your user's rights and without: {UNPROTECTED}"
     )
     assert result.stderr.splitlines()[0] == warning
-    active = ", ".join(name for name in ALL if name not in WITHOUT_ROOT)
-    line = f"protections: {active} (7 of 13); not active: {', '.join(WITHOUT_ROOT)}"
+    active = ", ".join(name for name in ALL if name not in WITHOUT_SANDBOX)
+    line = f"protections: {active} (7 of 14); not active: {', '.join(WITHOUT_SANDBOX)}"
     assert result.stdout.splitlines()[0] == line
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         points = db.execute("SELECT SUM(points) FROM grades WHERE learner = 'ada'").fetchone()[0]
     assert points == 7  # the reference solution of 01 really was graded
     assert report_protections(out / "report.html") == [
-        (name, "inactive" if name in WITHOUT_ROOT else "active") for name in ALL
+        (name, "inactive" if name in WITHOUT_SANDBOX else "active") for name in ALL
     ]
 
 
@@ -290,16 +296,24 @@ def test_terminal_and_report_list_the_same_protections(tmp_path: Path) -> None:
     result = grade(learner(tmp_path / "cohort"), "--out", out, "--exercise", "01", "-j", "1")
     assert result.exit_code == 0, (result.output, result.exc_info)
     assert "warning" not in result.stderr
-    assert result.stdout.splitlines()[0] == f"protections: {', '.join(ALL)} (13 of 13)"
-    assert report_protections(out / "report.html") == [(name, "active") for name in ALL]
+    # The tests run as root; an unprivileged grader's sandbox has all but a separate uid.
+    active = ALL if os.geteuid() == 0 else ALL[:-1]
+    line = f"protections: {', '.join(active)} ({len(active)} of {len(ALL)})"
+    assert result.stdout.splitlines()[0] == line + (
+        "" if active == ALL else "; not active: separate uid"
+    )
+    assert report_protections(out / "report.html") == [
+        (name, "active" if name in active else "inactive") for name in ALL
+    ]
 
 
 def test_the_rule_is_what_protections_follow(monkeypatch: pytest.MonkeyPatch) -> None:
     """One rule says whether a sandbox can be made; the protections it brings follow it."""
-    assert (isolation.why_no_sandbox() == "") == (sys.platform == "linux" and os.geteuid() == 0)
+    if sys.platform == "linux" and os.geteuid() == 0:
+        assert isolation.why_no_sandbox() == ""
     monkeypatch.setattr(isolation, "why_no_sandbox", lambda: NOT_ROOT)
     found = isolation.protections(isolation.Limits(), separate_uid=True)
-    assert isolation.unprotected(found) == WITHOUT_ROOT
+    assert isolation.unprotected(found) == WITHOUT_SANDBOX
     assert {p.name: p.detail for p in found}["no network"] == (
         "needs a network namespace, and the grader is not root"
     )
@@ -329,39 +343,50 @@ def shared_folder() -> Iterator[Path]:
     shutil.rmtree(folder)
 
 
-NOBODY = 65534
-
-
-def _as_nobody(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    setpriv = shutil.which("setpriv")
-    assert setpriv is not None
-    drop = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    return subprocess.run([*drop, *command], cwd=ROOT, env=env, capture_output=True, text=True)
-
-
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to drop")
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs setpriv (util-linux)")
-def test_an_unprivileged_grader_really_refuses(shared_folder: Path) -> None:
-    env = {**os.environ, "HOME": str(shared_folder), "PYTHONPATH": str(ROOT)}
-    probe = _as_nobody([sys.executable, "-c", "import checker.cli, os; print(os.geteuid())"], env)
-    if probe.returncode != 0 or probe.stdout.strip() != str(NOBODY):
-        pytest.skip(f"uid {NOBODY} cannot run this Python and the course: {probe.stderr[-300:]}")
+@pytest.mark.skipif(not AS_NOBODY, reason="needs root on Linux, to grade as nobody")
+def test_an_unprivileged_grader_without_user_namespaces_refuses(shared_folder: Path) -> None:
+    """As on a kernel that gives unprivileged processes no user namespace (a filter refuses
+    them here): the one-line refusal names why, what a sandbox needs, and what is missing."""
     cohort = learner(shared_folder / "cohort")
-    os.chmod(shared_folder / "cohort", 0o755)
-    for path in cohort.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
     out = shared_folder / "out"
-    done = _as_nobody(
+    give_to_nobody(shared_folder)
+    done = subprocess.run(
         [sys.executable, "-m", "checker.cli", "grade", str(cohort), "--out", str(out), "-e", "01"],
-        env,
-    )
+        cwd=ROOT,
+        env={**os.environ, "HOME": str(shared_folder)},
+        preexec_fn=as_nobody([shared_folder], no_user_namespaces=True),
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    (line,) = done.stderr.splitlines()
-    assert line.startswith(
-        "workbook: no sandbox can be made here (the grader is not root; a sandbox needs Linux "
-        "and root), so learners' code would run without: "
-    ), line
-    assert line.endswith(", separate uid; add --unsafe to grade anyway"), line
-    for name in WITHOUT_ROOT:
-        assert name in line
+    assert done.stderr == (
+        "workbook: no sandbox can be made here (the grader is not root and the kernel refuses an "
+        f"unprivileged process a user namespace; {NEEDS}), so learners' code would run without: "
+        f"{UNPROTECTED}; add --unsafe to grade anyway\n"
+    )
     assert done.stdout == "" and not out.exists()
+
+
+@pytest.mark.skipif(not AS_NOBODY, reason="needs root on Linux, to grade as nobody")
+def test_an_unprivileged_grader_grades_in_a_user_namespace(shared_folder: Path) -> None:
+    cohort = learner(shared_folder / "cohort")
+    out = shared_folder / "out"
+    give_to_nobody(shared_folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "checker.cli", "grade", str(cohort), "--out", str(out), "-e", "01"],
+        cwd=ROOT,
+        env={**os.environ, "HOME": str(shared_folder)},
+        preexec_fn=as_nobody([shared_folder]),
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    line = f"protections: {', '.join(ALL[:-1])} (13 of 14); not active: separate uid"
+    assert done.stdout.splitlines()[0] == line
+    assert report_protections(out / "report.html") == [
+        (name, "inactive" if name == "separate uid" else "active") for name in ALL
+    ]
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        points = db.execute("SELECT SUM(points) FROM grades WHERE learner = 'ada'").fetchone()[0]
+    assert points == 7

@@ -120,7 +120,9 @@ def grade(
         _check_sandbox(protections)
     _make_out(out)  # the first thing written, once everything else is known to be right
     settings = replace(
-        settings, hide=_private(root, submissions, out, options.hidden, options.nbgrader)
+        settings,
+        hide=_private(root, submissions, out, options.hidden, options.nbgrader),
+        require_sandbox=not isolation.why_no_sandbox(),
     )
     book = Gradebook(out / FILE_NAME)
     try:
@@ -134,7 +136,7 @@ def grade(
         batches = [todo[start : start + size] for start in range(0, len(todo), size)]
         stream: Iterable[LearnerGrades]
         if options.scheduler:
-            stream = _on_cluster(options.scheduler, root, ids, exercises, batches, settings)
+            stream = _on_cluster(options.scheduler, root, ids, exercises, batches, settings, tally)
         else:
             stream = _Stream(
                 root, ids, exercises, batches, settings, workers, tally, lambda: on_learner(tally)
@@ -414,9 +416,11 @@ def _on_cluster(
     exercises: list[Exercise],
     batches: list[list[tuple[str, Path]]],
     settings: Settings,
+    tally: Tally,
 ) -> Iterator[LearnerGrades]:
     """The same batches on a Dask cluster. Submissions are read here and shipped as data, so the
-    workers need only the course, at the same path."""
+    workers need only the course, at the same path. A batch a worker fails on (one that cannot
+    make the sandbox, say) is recorded as the grader's failure for each of its learners."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -428,7 +432,7 @@ def _on_cluster(
     except OSError as error:
         raise GradeError(f"cannot reach the Dask scheduler at {address}: {error}") from None
     with client:
-        futures = [
+        futures = {
             client.submit(
                 engine.grade_batch,
                 root,
@@ -436,11 +440,18 @@ def _on_cluster(
                 [intake.read(name, path, exercises) for name, path in batch],
                 settings,
                 pure=False,
-            )
+            ): batch
             for batch in batches
-        ]
+        }
         for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            yield from future.result()
+            try:
+                graded = future.result()
+            except Exception as error:
+                graded = []
+                for name, _ in futures[future]:
+                    tally.failures.append(name)
+                    graded.append(_grader_failed(name, exercises, error))
+            yield from graded
 
 
 def _grade_entries(

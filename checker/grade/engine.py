@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,13 @@ class Settings:
     limits: isolation.Limits = field(default_factory=isolation.Limits)
     hide: tuple[Path, ...] = ()  # folders the learners' code must not see
     separate_uid: bool = True
+    # Where the grader found a sandbox, a worker must make one too: a Dask worker on another
+    # host (another user, another kernel) may not, and then grades nothing.
+    require_sandbox: bool = False
+
+
+class NoSandbox(RuntimeError):
+    """A worker cannot make the sandbox the grader counted on."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,12 @@ def grade_batch(
     settings: Settings,
 ) -> list[LearnerGrades]:
     """Grade ``submissions`` on the exercises ``exercise_ids`` of the course at ``root``."""
+    if settings.require_sandbox:
+        missing = isolation.why_no_sandbox()
+        if missing:
+            raise NoSandbox(
+                f"the worker on {socket.gethostname()} cannot make a sandbox ({missing})"
+            )
     exercises = [e for e in course.exercises(root) if e.id in set(exercise_ids)]
     libraries = tuple(sorted({name for exercise in exercises for name in exercise.preload}))
     server = _warm_server(settings.hide, libraries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import resource
 import shutil
@@ -69,17 +70,23 @@ def isolate_server(hide: Sequence[Path], expose: Sequence[Path]) -> None:
     Done once, in the server, because a new network namespace costs milliseconds; children
     inherit it for free. In the server's own mount namespace, ``expose`` (Python, the installed
     packages) is made reachable for the children's unprivileged uid even when it lives under a
-    private folder such as /root, and ``hide`` is covered by an empty mount. Needs Linux and
-    root; elsewhere it does nothing, and `protections` says so.
+    private folder such as /root, and ``hide`` is covered by an empty mount. Needs Linux, and
+    root or an unprivileged user namespace; elsewhere it does nothing, and `protections` says so.
     """
     libc = _libc()
-    if libc is None or not is_root():
+    if libc is None:
         return
+    if not is_root():
+        # Root of a user namespace of its own instead, where the kernel allows one: the same
+        # namespaces and mounts as root, over nothing but what this user already owns.
+        if why_no_user_namespace() or not _enter_user_namespace(libc):
+            return
     libc.unshare(CLONE_NEWNET)
     if libc.unshare(CLONE_NEWNS) != 0:
         return
     libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-    _expose(libc, expose)
+    if not _in_user_namespace:  # the learner runs as the grader's user then, who can read them
+        _expose(libc, expose)
     for folder in hide:
         if folder.is_dir():
             libc.mount(b"tmpfs", str(folder).encode(), b"tmpfs", 0, b"size=4k,mode=000")
@@ -87,6 +94,151 @@ def isolate_server(hide: Sequence[Path], expose: Sequence[Path]) -> None:
 
 MS_BIND = 4096
 MS_MOVE = 8192
+_in_user_namespace = False  # set in a warm server that made one; its children inherit it
+
+
+def _map_to(uid: int, gid: int, inside: int = 0) -> None:
+    """Map ``inside`` of the user namespace this process just made to its ``uid`` and ``gid``
+    outside: the only mapping an unprivileged process may write, one id each, no groups."""
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{inside} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{inside} {gid} 1")
+
+
+def _enter_user_namespace(libc: ctypes.CDLL) -> bool:
+    """Make this process root of a new user namespace, mapped to its own uid outside."""
+    global _in_user_namespace
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        return False
+    _map_to(uid, gid)
+    _in_user_namespace = True
+    return True
+
+
+@functools.cache
+def why_no_user_namespace() -> str:
+    """Why this host gives no unprivileged user namespace a sandbox can be made in, or "".
+
+    Tried once per process, in a throwaway child: everything a child of the warm server will
+    do there (its namespaces and their maps, a private tmpfs, a read-only root, /proc for its own
+    pid namespace, a nested user namespace) must work, or none of it is used.
+    """
+    libc = _libc()
+    if libc is None:
+        return "this is not Linux"
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the throwaway child
+        os.close(reader)
+        step = "a user namespace"
+        try:
+            flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID
+            uid, gid = os.getuid(), os.getgid()
+            if libc.unshare(flags) == 0:
+                _map_to(uid, gid)
+                step = "a private tmpfs"
+                if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0 and (
+                    libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, b"size=64k") == 0
+                ):
+                    step = "a read-only root"
+                    if _mount_attributes(libc, "/", set=MOUNT_ATTR_RDONLY, recursive=True):
+                        step = "a pid namespace"
+                        inner = os.fork()
+                        if inner == 0:
+                            done = libc.mount(b"proc", b"/proc", b"proc", 0, None) == 0
+                            done = done and libc.unshare(CLONE_NEWUSER) == 0
+                            os._exit(0 if done else 1)
+                        if os.waitpid(inner, 0)[1] == 0:
+                            step = ""
+            os.write(writer, step.encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as answer:
+        failed = answer.read().decode()
+    os.waitpid(pid, 0)
+    if failed:
+        return f"the kernel refuses an unprivileged process {failed}"
+    return ""
+
+
+MOUNT_ATTR_RDONLY = 0x1
+MOUNT_ATTR_NOSUID = 0x2
+AT_RECURSIVE = 0x8000
+AT_FDCWD = -100
+_MOUNT_SETATTR = 442  # the same number on every architecture (a system call added in 5.12)
+
+
+class _MountAttributes(ctypes.Structure):
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
+
+
+def _mount_attributes(
+    libc: ctypes.CDLL, where: str, *, set: int = 0, clear: int = 0, recursive: bool = False
+) -> bool:
+    """Set and clear attributes of the mount at ``where`` (and all below it, if ``recursive``)."""
+    attributes = _MountAttributes(set, clear, 0, 0)
+    flags = AT_RECURSIVE if recursive else 0
+    found = libc.syscall(
+        _MOUNT_SETATTR, AT_FDCWD, where.encode(), flags, ctypes.byref(attributes),
+        ctypes.sizeof(attributes),
+    )  # fmt: skip
+    return bool(found == 0)
+
+
+def _read_only(libc: ctypes.CDLL, writable: Sequence[str]) -> None:
+    """Every mount of this child read-only and without set-uid, but its own ``writable`` ones."""
+    if not _mount_attributes(libc, "/", set=MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, recursive=True):
+        if _in_user_namespace:  # the grader's own files would be the learner's to change
+            error = ctypes.get_errno()
+            raise OSError(error, f"cannot make / read-only: {os.strerror(error)}")
+        return  # as root, the child's own uid owns nothing outside its workspace anyway
+    for where in writable:
+        if not _mount_attributes(libc, where, clear=MOUNT_ATTR_RDONLY):
+            error = ctypes.get_errno()
+            raise OSError(error, f"cannot make {where} writable: {os.strerror(error)}")
+
+
+CAP_VERSION_3 = 0x20080522
+PR_CAPBSET_DROP = 24
+
+
+class _CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapabilitySet(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _own_user_namespace(inside: int) -> None:
+    """Leave the warm server's user namespace for one of this child's own, as uid ``inside``,
+    with no capabilities in it: every mount and namespace the child has now belongs to the
+    namespace above, out of its reach, and its processes are counted apart from every other
+    child's."""
+    libc = _libc()
+    assert libc is not None
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot make a user namespace: {os.strerror(error)}")
+    _map_to(0, 0, inside)
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    for capability in range(last + 1):
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+    nothing = (_CapabilitySet * 2)()
+    if libc.capset(ctypes.byref(_CapabilityHeader(CAP_VERSION_3, 0)), nothing) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot drop capabilities: {os.strerror(error)}")
 
 
 def _expose(libc: ctypes.CDLL, paths: Sequence[Path]) -> None:
@@ -147,7 +299,11 @@ def confine_child(limits: Limits, *, uid: int | None) -> None:
     # Linux counts threads as processes here, so the limit makes room for the threads the
     # exercise may run, the checker's own deadline threads among them.
     tasks = 1 + limits.processes * (1 + limits.threads) + limits.threads + _CHECKER_THREADS
-    if uid is not None and is_root():
+    if _in_user_namespace:
+        _own_user_namespace(uid or FIRST_UID)
+        # Counted per user namespace too, so it is exact in one of the child's own.
+        _limit(resource.RLIMIT_NPROC, tasks)
+    elif uid is not None and is_root():
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
@@ -192,7 +348,10 @@ def filter_system_calls(*, processes: int) -> None:
 
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
     refused = seccomp.ERRNO(errno.EPERM)
-    for call in ("unshare", "setns", "mount", "umount2", "pivot_root", "mount_setattr"):
+    for call in (
+        *("unshare", "setns", "mount", "umount2", "pivot_root", "mount_setattr"),
+        *("keyctl", "add_key", "request_key"),  # the kernel's keyrings are not per namespace
+    ):
         rules.add_rule(refused, call)
     rules.add_rule(
         refused, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)
@@ -214,7 +373,8 @@ IFF_UP = 0x1
 
 def _own_loopback() -> None:
     """A network namespace of this child's own whose loopback is up: the app may listen on
-    127.0.0.1 and talk to itself, and still reach nothing else. Needs Linux and root."""
+    127.0.0.1 and talk to itself, and still reach nothing else. Needs Linux and root (of a user
+    namespace will do)."""
     libc = _libc()
     if libc is None or not is_root() or libc.unshare(CLONE_NEWNET) != 0:
         return
@@ -253,28 +413,30 @@ def _limit(kind: int, value: int) -> None:
         pass
 
 
-SANDBOX_NEEDS = "Linux and root"  # what `why_no_sandbox` asks of the host, in words
+SANDBOX_NEEDS = "Linux, and root or unprivileged user namespaces"  # `why_no_sandbox`, in words
 
 
 def why_no_sandbox() -> str:
     """Why no sandbox can be made on this host, or "" when one can: the one rule for it.
 
-    Today a sandbox needs Linux and root: network and mount namespaces and a separate uid for
-    each child need root. Unprivileged user namespaces are not used yet, so without root there is
-    no sandbox. Whoever adds them changes this rule and SANDBOX_NEEDS; `protections` follows.
+    A sandbox needs Linux, and root or a kernel that gives unprivileged processes user
+    namespaces (then the warm server is root of one of its own, and each child of a nested one).
     """
     if _libc() is None:
         return "this is not Linux"
-    if not is_root():
-        return "the grader is not root"
-    return ""
+    if is_root():
+        return ""
+    missing = why_no_user_namespace()
+    return f"the grader is not root and {missing}" if missing else ""
 
 
 def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
     """Which protections a child gets on this host, for the terminal and the report."""
     missing = why_no_sandbox()
     sandbox = not missing
-    uid = separate_uid and sandbox
+    root = is_root()
+    uid = separate_uid and sandbox and root
+    counted = sandbox and (separate_uid or not root)  # a uid, or a user namespace, of its own
     return [
         Protection(
             "separate process", True, "each (learner, exercise) runs in its own forked process"
@@ -294,10 +456,10 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
         ),
         Protection(
             "process limit",
-            uid,
+            counted,
             f"{limits.processes} extra processes (or as an exercise's manifest says), "
             f"{limits.threads} threads"
-            if uid
+            if counted
             else f"needs a separate uid, and {missing or 'separate uids were turned off'}; "
             "the process group is killed instead",
         ),
@@ -325,6 +487,14 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
             else f"needs a mount namespace, and {missing}",
         ),
         Protection(
+            "read-only filesystem",
+            sandbox,
+            "everything a child sees is read-only and without set-uid programs, but its own "
+            "temporary space"
+            if sandbox
+            else f"needs a mount namespace, and {missing}",
+        ),
+        Protection(
             "own pid namespace",
             sandbox,
             "a child sees and signals only its own processes, and they all end with it"
@@ -342,6 +512,9 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
             uid,
             f"children run as uid {FIRST_UID}+"
             if uid
+            else "children run as the grader's own user, each in a user namespace of its own "
+            "with no capabilities"
+            if sandbox and not root
             else f"children run as the grader's own user: {missing or 'turned off'}",
         ),
     ]
@@ -393,7 +566,8 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     are, is covered; /run, where other services' UNIX sockets live, is empty; every top-level
     folder that is not the system's (/home, /root, /opt, /srv, ...) is empty but for Python and
     its packages, bound back; and /proc shows only its own pid namespace. Its System V and POSIX
-    IPC are its own. Needs Linux and root; elsewhere the workspace stays where it is.
+    IPC are its own, and everything but its temporary space is read-only. Needs Linux and root
+    (of a user namespace will do); elsewhere the workspace stays where it is.
     """
     libc = _libc()
     if libc is None or not is_root():
@@ -414,12 +588,16 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         for path in _covered([*_PRIVATE, *elsewhere])
     ]
     _mount(libc, "/tmp", flags, f"size={disk_mb}m,mode=1777")
+    bound = {}
     for folder, inside in (("/var/tmp", ".var-tmp"), ("/dev/shm", ".shm")):
         shared = Path("/tmp") / inside
         shared.mkdir(mode=0o1777)
         os.chmod(shared, 0o1777)
-        if Path(folder).is_dir() and not Path(folder).is_symlink():
-            libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None)
+        bound[folder] = (
+            Path(folder).is_dir()
+            and not Path(folder).is_symlink()
+            and libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None) == 0
+        )
     shutil.copytree(
         f"/proc/self/fd/{original}",
         CHILD_WORKSPACE,
@@ -447,6 +625,7 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
             error = ctypes.get_errno()
             raise OSError(error, f"cannot bind {path} back into place: {os.strerror(error)}")
         os.close(held)
+    _read_only(libc, ["/tmp", *(folder for folder in ("/var/tmp", "/dev/shm") if bound[folder])])
     libc.mount(b"proc", b"/proc", b"proc", flags | MS_NOEXEC, b"hidepid=invisible")
     return CHILD_WORKSPACE
 

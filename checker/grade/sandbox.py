@@ -74,10 +74,14 @@ class WarmServer:
         self.scratch = Path(tempfile.mkdtemp(prefix="workbook-grade-"))
         os.chmod(self.scratch, 0o711)
         # A plain subprocess, not multiprocessing: it works from daemonic workers too (Dask's).
+        # In a session of its own, so that a kill -9 of the grader's whole process group (a
+        # closed terminal, `kill -9 -PGID`) still leaves it to see its socket close, end its
+        # children and remove the scratch folder.
         ours, theirs = _socket_pair()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "checker.grade.sandbox", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
+            start_new_session=True,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             env=_server_environment(),
