@@ -241,10 +241,10 @@ class _Source:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True)
+        self.lines = text.split("\n")  # as ast counts lines (str.splitlines also splits at \f)
         self.starts = [0]
         for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line))
+            self.starts.append(self.starts[-1] + len(line) + 1)
 
     def offset(self, line: int, column: int) -> int:
         prefix = self.lines[line - 1].encode("utf-8")[:column].decode("utf-8", "replace")
@@ -483,7 +483,7 @@ def _elements(source: _Source, node: ast.List | ast.Tuple | ast.Set) -> Iterator
         isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items
     ):
         return
-    for index, item in enumerate(items):
+    for item in items:
         kept = [other for other in items if other is not item]
         pieces = [source.segment(other) for other in kept]
         if isinstance(node, ast.List):
@@ -495,7 +495,7 @@ def _elements(source: _Source, node: ast.List | ast.Tuple | ast.Set) -> Iterator
         value = item.value  # type: ignore[attr-defined]
         yield (
             (source.start(node), source.end(node), text),
-            f"removed {value!r} from the {index + 1}-item list",
+            f"removed {value!r} from the list",
         )
 
 

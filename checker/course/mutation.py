@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import checker
 from checker.course.mutants import Mutant
 from checker.course.results import ExerciseResult
 
@@ -138,7 +139,10 @@ class Worker:
         self, exercise: Path, solution: Path, *, jobs: int = 1, budget: float = DEFAULT_BUDGET
     ) -> None:
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-        environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        # The worker imports the same checker as this process, wherever that is installed.
+        here = str(Path(checker.__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+        environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "checker.course.mutation", str(exercise), str(solution)],
             stdin=subprocess.PIPE,
