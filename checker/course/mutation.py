@@ -129,7 +129,7 @@ def submission_with(solution: Path, mutant: Mutant, into: Path) -> Path:
 
 
 class WorkerError(RuntimeError):
-    """The worker process failed, or could not check the unmutated solution."""
+    """The worker process ended before it answered; its error output says why."""
 
 
 class Worker:
@@ -159,8 +159,11 @@ class Worker:
     def check(self, submissions: Sequence[Path]) -> Iterator[tuple[int, Verdict, float]]:
         """(index, verdict, seconds) for each submission, as each finishes."""
         assert self._process.stdin is not None
-        request = {"submissions": [str(path) for path in submissions], "jobs": self._jobs}
-        request["budget"] = self._budget
+        request = {
+            "submissions": [str(path) for path in submissions],
+            "jobs": self._jobs,
+            "budget": self._budget,
+        }
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
         for _ in submissions:
