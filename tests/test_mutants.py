@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from checker import course
+from checker.course.equivalents import entry_for, load_equivalents
 from checker.course.manifest import Exercise
-from checker.course.mutants import Mutant, entry_for, load_equivalents, mutants_of
+from checker.course.mutants import Mutant, mutants_of
 from checker.course.mutation import Score, Worker, sample, submission_with
 from tests.conftest import MUTATION_REPORTS
 

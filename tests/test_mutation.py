@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from checker.course.equivalents import EquivalentsError, entry_for, load_equivalents
 from checker.course.manifest import Exercise, Task
-from checker.course.mutants import (
-    EquivalentsError,
-    Mutant,
-    entry_for,
-    load_equivalents,
-    mutants_of,
-    python_mutants,
-    template_mutants,
-)
+from checker.course.mutants import Mutant, mutants_of, python_mutants, template_mutants
 from checker.course.mutation import (
     NO_CHECK_RAN,
     Score,

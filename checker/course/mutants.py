@@ -4,7 +4,8 @@ A mutant is one edit of one learner file: an operator, a comparison, a constant,
 returned value, a statement, a decorator, a call's argument, a route's path or method; in a
 template, a Jinja expression, filter, string, tag or branch. Edits are made in the source text, so
 a mutant's diff shows that edit and nothing else. Mutants that do not parse are left out. This
-module only makes mutants; ``checker.course.mutation`` runs the checks against them.
+module only makes mutants; ``checker.course.mutation`` runs the checks against them, and
+``checker.course.equivalents`` reads the mutants listed as still correct.
 """
 
 from __future__ import annotations
@@ -13,17 +14,11 @@ import ast
 import difflib
 import hashlib
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 TEMPLATE_SUFFIXES = (".html", ".jinja", ".txt")
 
@@ -77,86 +72,12 @@ def _changed(original: str, source: str) -> tuple[str, str]:
     end = 0
     while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    return _stripped(old[start : len(old) - end]), _stripped(new[start : len(new) - end])
+    return stripped(old[start : len(old) - end]), stripped(new[start : len(new) - end])
 
 
-def _stripped(lines: Sequence[str]) -> str:
+def stripped(lines: Sequence[str]) -> str:
+    """Lines joined by newlines, each without the spaces around it."""
     return "\n".join(line.strip() for line in lines)
-
-
-@dataclass(frozen=True)
-class Equivalent:
-    """A mutant that is still a correct solution, and why."""
-
-    file: str
-    before: str
-    after: str
-    reason: str
-    line: int | None = None  # only where the same edit is made in two places
-
-    def matches(self, mutant: Mutant) -> bool:
-        same = (mutant.file, mutant.before, mutant.after) == (self.file, self.before, self.after)
-        return same and self.line in (None, mutant.line)
-
-
-class EquivalentsError(ValueError):
-    """The list of equivalent mutants is malformed."""
-
-
-def load_equivalents(path: Path) -> list[Equivalent]:
-    """The equivalent mutants listed in ``path`` (none when there is no such file)."""
-    if not path.is_file():
-        return []
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"equivalent"}
-    if unknown:
-        raise EquivalentsError(f"{path}: unknown keys {sorted(unknown)}; use [[equivalent]]")
-    found = []
-    keys = {"file", "before", "after", "reason"}
-    for number, entry in enumerate(data.get("equivalent", []), 1):
-        line = entry.get("line")
-        if (
-            set(entry) - {"line"} != keys
-            or not all(isinstance(entry[key], str) for key in keys)
-            or not (line is None or type(line) is int)
-        ):
-            raise EquivalentsError(
-                f"{path}: equivalent #{number} needs the strings {', '.join(sorted(keys))} "
-                "(and, only to tell two places apart, a line number)"
-            )
-        if not entry["reason"].strip():
-            raise EquivalentsError(f"{path}: equivalent #{number} needs a reason")
-        found.append(
-            Equivalent(
-                entry["file"],
-                _normal(entry["before"]),
-                _normal(entry["after"]),
-                " ".join(entry["reason"].split()),
-                line,
-            )
-        )
-    return found
-
-
-def _normal(text: str) -> str:
-    return _stripped(text.strip("\n").splitlines())
-
-
-def entry_for(mutant: Mutant) -> str:
-    """The [[equivalent]] entry that lists ``mutant``, for an author to paste and give a reason."""
-
-    def quoted(text: str) -> str:
-        if "\n" in text or "'" in text:
-            return '"""\n' + text.replace("\\", "\\\\").replace('"', '\\"') + '"""'
-        return f"'{text}'"
-
-    return (
-        "[[equivalent]]\n"
-        f'file = "{mutant.file}"\n'
-        f"before = {quoted(mutant.before)}\n"
-        f"after = {quoted(mutant.after)}\n"
-        'reason = "..."\n'
-    )
 
 
 def mutants_of(folder: Path, names: Sequence[str]) -> list[Mutant]:
