@@ -18,6 +18,20 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The report of each module's mutation check (tests/test_mutants.py), shown at the end of the run.
+MUTATION_REPORTS = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    reports = config.stash.get(MUTATION_REPORTS, [])
+    if reports:
+        terminalreporter.write_sep("=", "mutation scores")
+        for report in reports:
+            terminalreporter.write_line(report)
+
+
 # Debian's Chromium, for the tests that open pages in a real browser. It is never downloaded.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -54,16 +54,21 @@ def check(
     timeout: float | None = None,
     show: bool = False,
     app: Any = None,
+    first_failure: bool = False,
 ) -> tuple[int, list[ExerciseResult]]:
     """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
 
     With ``show``, pytest prints its usual report; otherwise it prints nothing. With ``app``, the
-    checks run against that Flask app object instead of the learner's files.
+    checks run against that Flask app object instead of the learner's files. With
+    ``first_failure``, the run stops at the first check that does not pass (pytest's ``-x``), and
+    tasks none of whose checks ran are scored missing.
     """
     collector = _Collector(app)
     args = pytest_args(folders, submission=submission, timeout=timeout)
     if not show:
         args += ["-p", "no:terminal"]
+    if first_failure:
+        args += ["-x"]
     try:
         code = pytest.main(args, plugins=[collector])
     finally:

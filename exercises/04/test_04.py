@@ -209,14 +209,20 @@ def test_home_page_extends_the_base_layout(client, files):
         fix="keep index.html's <h1>Welcome to the Bookshelf</h1> inside its content block, "
         "which base.html places inside <main>",
     )
-    home = [
-        link for link in select(response, "header a[href]") if link_path(link["href"], "/") == "/"
-    ]
-    expect(
-        home,
-        "the <header> of GET / has no link to the home page",
-        fix="<header><a href=\"{{ url_for('index') }}\">Bookshelf</a></header> in base.html",
-    )
+    for page in ("/", "/books", "/books/1"):
+        response = client.get(page)
+        if page != "/" and response.status_code != 200:
+            continue  # a page not built yet; its own task says so
+        home = [
+            link
+            for link in select(response, "header a[href]")
+            if link_path(link["href"], page) == "/"
+        ]
+        expect(
+            home,
+            f"the <header> of GET {page} has no link to the home page",
+            fix="<header><a href=\"{{ url_for('index') }}\">Bookshelf</a></header> in base.html",
+        )
 
 
 @pytest.mark.task("layout")
@@ -333,7 +339,7 @@ def test_book_list_has_its_own_title(client):
     response = search(client, "")
     title = page_title(response)
     expect(
-        title is not None and title.startswith("Books") and title.endswith("Bookshelf"),
+        title is not None and re.fullmatch(r"Books\W.*Bookshelf", title) is not None,
         f"GET /books has the title {title!r}, expected 'Books · Bookshelf'",
         fix='in books.html, after {% extends "base.html" %}: '
         "{% block title %}Books · {{ super() }}{% endblock %}",

@@ -325,6 +325,12 @@ def test_the_default_database_is_in_the_instance_folder(probe):
         f"expected a file in the instance folder {folder}",
         fix=fix,
     )
+    expect(
+        database.rsplit("/", 1)[-1] == "bookmarks.sqlite",
+        f"create_app({config!r}) keeps its default database at {database!r}, expected "
+        f"{folder}/bookmarks.sqlite",
+        fix=fix,
+    )
 
 
 # secret-key

@@ -43,6 +43,17 @@ def page_text(response):
     return html.unescape(response.text)
 
 
+def body_text(response):
+    """What the page itself shows: the text of its <body>, not its <title>."""
+    bodies = select(response, "body")
+    return bodies[0].get_text() if bodies else page_text(response)
+
+
+def page_title(response):
+    titles = select(response, "title")
+    return " ".join(titles[0].get_text().split()) if titles else None
+
+
 def hrefs(response):
     """The paths the page links to (an absolute link counts by its path)."""
     return [urlsplit(link["href"]).path for link in select(response, "a[href]")]
@@ -153,11 +164,19 @@ def test_catalog_lists_every_book(client):
             'a view for @bp.get("/")'
         },
     )
-    missing = [title for _, title, _ in BOOKS if title not in page_text(response)]
+    text = body_text(response)
+    missing = [title for _, title, _ in BOOKS if title not in text]
     expect(
         not missing,
         f"{response.request_line} answered a page without the titles {shown(missing)}",
         fix="list every book of inventory.all_books() with its title",
+    )
+    missing = [author for _, _, author in BOOKS if author not in text]
+    expect(
+        not missing,
+        f"{response.request_line} answered a page without the authors {shown(missing)}",
+        fix="show each book's author beside its title, as catalog/list.html does: "
+        "{{ book.title }} by {{ book.author }}",
     )
 
 
@@ -173,7 +192,7 @@ def test_catalog_shows_each_book(client, book_id, title, author):
             "and look the book up with inventory.get_book(book_id)"
         },
     )
-    text = page_text(response)
+    text = body_text(response)
     for what, value in (("title", title), ("author", author)):
         expect(
             value in text,
@@ -233,6 +252,13 @@ def test_login_keeps_the_name_and_goes_to_the_catalog(client, name):
         f"expected {name!r}",
         fix='session["user"] = request.form["username"]',
     )
+    page = client.get("/auth/login")
+    expect_status(page, 200)
+    expect(
+        f"Signed in as {name}" in " ".join(body_text(page).split()),
+        f"after logging in as {name!r}, GET /auth/login does not say 'Signed in as {name}'",
+        fix="base.html shows the name kept in the session: Signed in as {{ session.user }}",
+    )
 
 
 @pytest.mark.task("auth-blueprint")
@@ -276,11 +302,28 @@ def expect_namespaced(response, name, context):
     expect_template(response, name, context=context, fix=fix)
 
 
+def expect_layout(response, title, template):
+    """The page is its template's, inside the site's layout: base.html's title and nav."""
+    got = page_title(response)
+    expect(
+        got == f"{title} · Bookshop",
+        f"{response.request_line} has the title {got!r}, expected {title + ' · Bookshop'!r}",
+        fix=f'{template} starts with {{% extends "base.html" %}} and fills '
+        f"{{% block title %}}{title}{{% endblock %}}; base.html's <title> adds · Bookshop",
+    )
+    expect(
+        select(response, "nav a[href]"),
+        f"{response.request_line} answered a page without the site's <nav>",
+        fix=f'keep {{% extends "base.html" %}} at the top of {template}',
+    )
+
+
 @pytest.mark.task("blueprint-templates")
 def test_catalog_list_renders_its_template(client):
     response = client.get("/catalog/")
     expect_status(response, 200, fixes=NOT_YET)
     expect_namespaced(response, "catalog/list.html", ("books",))
+    expect_layout(response, "Catalog", "catalog/list.html")
 
 
 @pytest.mark.task("blueprint-templates")
@@ -289,6 +332,13 @@ def test_catalog_book_renders_its_template(client, book_id):
     response = client.get(f"/catalog/{book_id}")
     expect_status(response, 200, fixes=NOT_YET)
     expect_namespaced(response, "catalog/book.html", ("book",))
+    title = next(title for number, title, _ in BOOKS if number == book_id)
+    expect_layout(response, title, "catalog/book.html")
+    expect(
+        [" ".join(h1.get_text().split()) for h1 in select(response, "h1")] == [title],
+        f"{response.request_line} has no <h1>{title}</h1>",
+        fix="<h1>{{ book.title }}</h1> in catalog/book.html",
+    )
 
 
 @pytest.mark.task("blueprint-templates")
@@ -296,6 +346,7 @@ def test_login_page_renders_its_template(client):
     response = client.get("/auth/login")
     expect_status(response, 200, fixes=NOT_YET)
     expect_namespaced(response, "auth/login.html", ())
+    expect_layout(response, "Log in", "auth/login.html")
 
 
 # url-for-links
@@ -347,6 +398,35 @@ def test_book_and_login_pages_link_back_with_url_for(client, mount):
     response = client.get("/auth/login", **mounted(mount))
     expect_status(response, 200, fixes=NOT_YET)
     expect_links(response, mount, catalog, "every page links to the catalog")
+    response = client.get("/nowhere", **mounted(mount))
+    if response.status_code == 404 and select(response, "a[href]"):  # the 404 page is site-404's
+        expect_links(response, mount, catalog, "the 404 page links to the catalog")
+
+
+LINKED_PAGES = ["/catalog/", "/catalog/47", "/auth/login", "/nowhere"]
+
+
+@pytest.mark.task("url-for-links")
+@pytest.mark.parametrize("logged_in", [False, True], ids=["logged-out", "logged-in"])
+def test_no_link_is_left_unbuilt(client, logged_in):
+    if logged_in:
+        client.post("/auth/login", data={"username": "Ada"})
+    for path in LINKED_PAGES:
+        response = client.get(path)
+        if response.status_code not in (200, 404):
+            continue  # a page not built yet; its own task says so
+        unbuilt = [
+            link.get_text(strip=True) or "a link"
+            for link in select(response, "a[href]")
+            if link["href"].strip() in ("", "#")
+        ]
+        expect(
+            not unbuilt,
+            f"{response.request_line}{' (logged in)' if logged_in else ''} answered a page whose "
+            f'links {shown(unbuilt)} go nowhere (href="#" or empty)',
+            fix="build every href with url_for and an endpoint name: url_for('catalog.index'), "
+            "url_for('auth.login'), url_for('auth.logout')",
+        )
 
 
 @pytest.mark.task("url-for-links")
@@ -492,6 +572,13 @@ def test_unknown_url_answers_the_html_404_page(client, probe, path):
             "catalog's views, and give the app its own HTML page",
         )
     if any(template.name == "404.html" for template in response.templates):
+        expect_layout(response, "Not found", "404.html")
+        expect(
+            [" ".join(h1.get_text().split()) for h1 in select(response, "main h1")]
+            == ["Page not found"],
+            f"{response.request_line} answered a page without 404.html's <h1>Page not found</h1>",
+            fix="return the page 404.html renders: return render_template('404.html'), 404",
+        )
         return
     handlers = [handler for handler in probe.error_handlers() if catches_404(handler)]
     blueprints = sorted({handler["blueprint"] for handler in handlers if handler["blueprint"]})

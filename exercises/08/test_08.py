@@ -191,6 +191,29 @@ def databases_used(app, names):
     return found
 
 
+def notes_on_a_new_machine(app, text):
+    """create_app() with no test config and no instance folder yet, as `flask --app app run`
+    would call it; POST a note and list the notes. Reports what happened and where they went."""
+    module = _learner_module(app)
+    folder = app.instance_path
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        new_app = module.create_app()
+    except Exception as error:
+        return {"raised": _summary(error, _folder(app))}
+    found = {"raised": None, "database": new_app.config.get("DATABASE"), "instance": folder}
+    try:
+        client = new_app.test_client()
+        posted = client.post("/notes", json={"text": text})
+        listed = client.get("/notes")
+        found["statuses"] = [posted.status_code, listed.status_code]
+        found["notes"] = listed.get_json(silent=True)
+    except Exception as error:
+        found["raised"] = _summary(error, _folder(app))
+    found["files"] = sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+    return found
+
+
 def whoami_at_the_same_time(app, names):
     """GET /whoami for each name in its own thread, all of them inside the view at once."""
     folder = tempfile.mkdtemp(prefix="workbook-08-")
@@ -382,7 +405,16 @@ def test_notes_saved_in_one_request_are_listed_in_the_next(client, texts):
     for text in texts:
         response = client.post("/notes", json={"text": text})
         expect_status(response, 201, fixes={500: NOTES_VIEW_FAILED})
-        ids.append(response.get_json()["id"])
+        body = response.get_json()
+        note_id = body.get("id") if isinstance(body, dict) else None
+        expect(
+            type(note_id) is int,
+            f"{response.request_line} answered {body!r}, expected the new note's whole-number id "
+            "in 'id'",
+            fix="return {'id': cursor.lastrowid, 'text': text}, 201",
+        )
+        expect_json(response, {"id": note_id, "text": text})
+        ids.append(note_id)
     response = client.get("/notes")
     expect_status(response, 200, fixes={500: NOTES_VIEW_FAILED})
     listed = response.get_json()
@@ -476,6 +508,31 @@ def test_every_app_uses_its_own_database(probe, submission, names):
             f"{each['configured']}",
             fix=fix,
         )
+
+
+@pytest.mark.task("current-app")
+@pytest.mark.fresh_app
+def test_with_no_test_config_the_notes_go_to_the_instance_folder(probe):
+    text = "first note on a new machine"
+    found = probe(notes_on_a_new_machine, text)
+    doing = "create_app() with no test config and no instance folder yet, then POST /notes"
+    expect(
+        found["raised"] is None,
+        f"{doing} raised {found['raised']}",
+        fix="keep the default DATABASE, os.path.join(app.instance_path, 'notes.sqlite'), and "
+        "create the instance folder in create_app: os.makedirs(app.instance_path, exist_ok=True)",
+    )
+    expect_equal(found["statuses"], [201, 200], f"the statuses of {doing} and GET /notes")
+    expect(
+        isinstance(found["notes"], list) and [n.get("text") for n in found["notes"]] == [text],
+        f"after {doing}, GET /notes listed {found['notes']!r}, expected the one note posted",
+    )
+    expect(
+        found["files"] is not None and "notes.sqlite" in found["files"],
+        f"after {doing}, the instance folder {found['instance']} holds {found['files']}, expected "
+        f"notes.sqlite (DATABASE is {found['database']!r})",
+        fix="default DATABASE to os.path.join(app.instance_path, 'notes.sqlite')",
+    )
 
 
 # g-user
