@@ -31,7 +31,11 @@ class _Collector:
 
 
 def pytest_args(
-    folders: Sequence[Path], *, submission: Path | None = None, timeout: float | None = None
+    folders: Sequence[Path],
+    *,
+    submission: Path | None = None,
+    timeout: float | None = None,
+    seed: int | None = None,
 ) -> list[str]:
     """The pytest command-line arguments that check ``folders``."""
     # importlib: the checks of two courses (or two copies of one) never collide in sys.modules.
@@ -44,6 +48,8 @@ def pytest_args(
         args += ["--submission", str(submission)]
     if timeout is not None:
         args += ["--check-timeout", str(timeout)]
+    if seed is not None:
+        args += ["--workbook-seed", str(seed)]
     return args
 
 
@@ -54,14 +60,16 @@ def check(
     timeout: float | None = None,
     show: bool = False,
     app: Any = None,
+    seed: int | None = None,
 ) -> tuple[int, list[ExerciseResult]]:
     """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
 
     With ``show``, pytest prints its usual report; otherwise it prints nothing. With ``app``, the
-    checks run against that Flask app object instead of the learner's files.
+    checks run against that Flask app object instead of the learner's files. With ``seed``, the
+    checks draw their inputs from it (otherwise from a new seed).
     """
     collector = _Collector(app)
-    args = pytest_args(folders, submission=submission, timeout=timeout)
+    args = pytest_args(folders, submission=submission, timeout=timeout, seed=seed)
     if not show:
         args += ["-p", "no:terminal"]
     try:
