@@ -39,6 +39,7 @@ class _Run:
     submission: Path | None
     timeout: float
     seed: int  # what the checks' inputs are drawn from, unless the grader gives each learner one
+    drew: bool = False  # whether a check drew inputs from it
     exercises: dict[Path, Exercise] = field(default_factory=dict)
     files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
     checked_nodes: set[str] = field(default_factory=set)  # node ids of exercise checks
@@ -372,7 +373,8 @@ def inputs(request: pytest.FixtureRequest, _workbook_learner: str) -> Inputs:
     if grading is not None:
         seed = grading.seed(exercise, _workbook_learner)
     else:
-        seed = request.config.stash[run_key].seed
+        run = request.config.stash[run_key]
+        seed, run.drew = run.seed, True
     drawn = Inputs(seed, _check_key_of(request.node, exercise))
     request.node.stash[_inputs_key] = drawn
     return drawn
@@ -543,9 +545,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     encoding = getattr(sys.stdout, "encoding", None)
     for result in run.results:
         _write(terminalreporter, exercise_lines(result, encoding))
-    terminalreporter.write_line(
-        f"inputs drawn with seed {run.seed} (--workbook-seed {run.seed} draws them again)"
-    )
+    if run.drew:
+        terminalreporter.write_line(
+            f"inputs drawn with seed {run.seed} (--workbook-seed {run.seed} draws them again)"
+        )
 
 
 def pytest_report_teststatus(

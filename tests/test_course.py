@@ -113,6 +113,9 @@ def test_wrong_submission_fails_with_its_message(folder: Path, tmp_path: Path):
         assert outcome.value == wanted["outcome"], f"{task_id}: {outcome.value}: {message}"
         shown = message or result.problem
         assert wanted.get("message", "") in shown, f"{task_id}: {shown!r}"
+        absent = wanted.get("absent", [])
+        for text in [absent] if isinstance(absent, str) else absent:
+            assert text not in shown, f"{task_id}: a wrong explanation, {text!r}, in {shown!r}"
 
 
 @pytest.mark.parametrize(
