@@ -108,7 +108,7 @@ def _explain_error(kind: str, text: str, in_learner_code: bool) -> str | None:
 
             if hasattr(flask, name):
                 return f"{name} comes from Flask: add it to the import, from flask import {name}."
-            return f"Python does not know the name {name!r} there: check its spelling."
+            return f"Python does not know the name {name!r} there: define it first, or check its spelling."
     return None
 
 
