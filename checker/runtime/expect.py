@@ -92,9 +92,10 @@ def _explain_error(kind: str, text: str, in_learner_code: bool) -> str | None:
             )
         returned = text.rpartition("but it was a ")[2].rstrip(".")
         if returned and returned != text:
+            article = "an" if returned[0] in "aeiou" else "a"
             return (
-                f"the view returned a {returned}, which Flask cannot send: return a string, a "
-                "dict, a list, a (body, status) tuple or a Response."
+                f"the view returned {article} {returned}, which Flask cannot send: return a "
+                "string, a dict, a list, a (body, status) tuple or a Response."
             )
     if kind == "AttributeError" and "has no attribute 'strip'" in text and not in_learner_code:
         return (
