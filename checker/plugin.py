@@ -50,6 +50,7 @@ class _Run:
     )
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
+    strays: dict[Path, list[str]] = field(default_factory=dict)  # by exercise folder
 
 
 class Grading(Protocol):
@@ -415,6 +416,7 @@ def pytest_runtest_makereport(
     from checker.runtime.failures import CheckFailure
 
     excinfo = call.excinfo
+    grading = item.config.stash.get(grading_key, None)
     outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
     drawn = item.stash.get(_inputs_key, None)
     if excinfo is not None and drawn is not None and drawn.drawn:
@@ -422,8 +424,9 @@ def pytest_runtest_makereport(
             f"\nThis check drew {drawn.describe()} (seed {drawn.seed}: "
             f"`pytest exercises/{exercise.id} --workbook-seed {drawn.seed}` draws the same)."
         )
+    if excinfo is not None and grading is None:
+        message += "".join(f"\n{note}" for note in _strays(item.config, exercise))
     learner_id = _learner_of(item)
-    grading = item.config.stash.get(grading_key, None)
     previous = item.stash.get(_check_key, None)
     check = CheckResult(
         exercise_id=exercise.id,
@@ -442,6 +445,17 @@ def pytest_runtest_makereport(
     if excinfo is not None and isinstance(excinfo.value, CheckFailure):
         report.longrepr = message
     return report
+
+
+def _strays(config: pytest.Config, exercise: Exercise) -> list[str]:
+    """Notes on Python files beside the learner's that the checks do not read."""
+    from checker.runtime.submission import resolve_submission, strays
+
+    run = config.stash[run_key]
+    if exercise.directory not in run.strays:
+        source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
+        run.strays[exercise.directory] = strays(exercise, source)
+    return run.strays[exercise.directory]
 
 
 def _learner_of(item: pytest.Item) -> str:

@@ -69,6 +69,15 @@ def test_manifest_is_complete(exercise: Exercise):
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_exercise_folder_has_no_python_file_the_checks_would_call_stray(exercise: Exercise):
+    # A learner's main.py beside app.py is pointed out as not checked; a file of the course's
+    # own there would be too.
+    from checker.runtime.submission import strays
+
+    assert not strays(exercise, exercise.directory), "ship only the learner's files and the checks"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_solution_scores_full_marks(exercise: Exercise):
     result = check(exercise, ROOT / "solutions" / exercise.id)
     failing = {
