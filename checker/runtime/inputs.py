@@ -122,9 +122,11 @@ class Inputs:
     def name(self, *, label: str = "", avoid: Sequence[str] = ()) -> str:
         """A first name: from many languages, often not ASCII, or now and then a made-up one."""
         made_up = self._word(True).capitalize() if self._below(5) == 0 else ""
-        if made_up and made_up not in avoid:
-            return self._note(label, made_up)
         pool = [name for name in NAMES if name not in avoid]
+        if made_up or not pool:
+            while not made_up or made_up in avoid:
+                made_up = self._word(True).capitalize()
+            return self._note(label, made_up)
         return self._note(label, pool[self._below(len(pool))])
 
     def email(self, name: str = "", *, label: str = "") -> str:
