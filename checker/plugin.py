@@ -83,6 +83,9 @@ class Grading(Protocol):
     def seed(self, exercise: Exercise, learner: str) -> int:
         """The seed this learner's checks of ``exercise`` draw their inputs from."""
 
+    def notes(self, exercise: Exercise, learner: str) -> list[str]:
+        """What a failing check adds to its message: files the checks do not read."""
+
 
 run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
@@ -424,9 +427,14 @@ def pytest_runtest_makereport(
             f"\nThis check drew {drawn.describe()} (seed {drawn.seed}: "
             f"`pytest exercises/{exercise.id} --workbook-seed {drawn.seed}` draws the same)."
         )
-    if excinfo is not None and grading is None:
-        message += "".join(f"\n{note}" for note in _strays(item.config, exercise))
     learner_id = _learner_of(item)
+    if excinfo is not None:
+        notes = (
+            grading.notes(exercise, learner_id)
+            if grading is not None
+            else _strays(item.config, exercise)
+        )
+        message += "".join(f"\n{note}" for note in notes)
     previous = item.stash.get(_check_key, None)
     check = CheckResult(
         exercise_id=exercise.id,
