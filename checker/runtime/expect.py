@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,6 @@ _STATUS_HELP = {
     404: "no route matches this URL: check the path in @app.route and any converter like <int:id>",
     405: "the route exists but does not accept this method: add it to methods=[...] in @app.route",
     415: "the view read a JSON body from a request that was not JSON, or the other way round",
-    500: "the view raised an exception",
 }
 
 
@@ -78,7 +78,20 @@ def explain_status(response: Response) -> str | None:
             )
         where = f" to {location}" if location else ""
         return f"the view answered with a redirect{where} instead of the page itself."
-    return _STATUS_HELP.get(status)
+    if status == 500:
+        return (
+            "the app answered 500 without an exception reaching Flask: a view or an error "
+            "handler returned it, or called abort(500)."
+        )
+    if status in _STATUS_HELP:
+        return _STATUS_HELP[status]
+    if status < 200 or status >= 400:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            return f"{status} is a status HTTP gives no name to; check the number in the return."
+        return f"{status} means {phrase}."
+    return None
 
 
 def _explain_error(kind: str, text: str, in_learner_code: bool) -> str | None:
