@@ -1,7 +1,8 @@
 """What a module's checks import: ``from checker.api import expect_status, select, ...``.
 
 This is the one stable place for check authors; the fixtures (``client``, ``probe``, ``cli``,
-``submission``) and the ``task`` and ``fresh_app`` markers come from the checker's pytest plugin.
+``submission``, ``inputs``) and the ``task`` and ``fresh_app`` markers come from the checker's
+pytest plugin.
 docs/authoring.md describes every part with an example.
 """
 
@@ -32,9 +33,11 @@ from checker.runtime.expect import (
     expect_status,
     expect_template,
     expect_text,
+    explain_status,
     select,
 )
 from checker.runtime.failures import CheckFailed
+from checker.runtime.inputs import Inputs
 from checker.runtime.submission import Submission
 
 __all__ = [
@@ -42,6 +45,7 @@ __all__ = [
     "Cli",
     "CliResult",
     "Client",
+    "Inputs",
     "LogEntry",
     "Probe",
     "Rendered",
@@ -62,5 +66,6 @@ __all__ = [
     "expect_status",
     "expect_template",
     "expect_text",
+    "explain_status",
     "select",
 ]

@@ -178,10 +178,17 @@ def list_exercises() -> None:
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), help="Seconds before giving up on a check."
 )
-def check(exercise: str, submission: Path | None, timeout: float | None) -> None:
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Draw the checks' inputs from this seed (a message or your feedback names it).",
+)
+def check(exercise: str, submission: Path | None, timeout: float | None, seed: int | None) -> None:
     """Check one exercise, exactly as `pytest exercises/NN` does."""
     found = _exercise(_root(), exercise)
-    code, _ = runner.check([found.directory], submission=submission, timeout=timeout, show=True)
+    code, _ = runner.check(
+        [found.directory], submission=submission, timeout=timeout, show=True, seed=seed
+    )
     raise SystemExit(code)
 
 
@@ -283,6 +290,12 @@ def use(exercise: str, kind: str) -> None:
 @click.option("--learner", help="Grade (or regrade) only this learner.")
 @click.option("--resume", is_flag=True, help="Skip learners the gradebook already has.")
 @click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="The cohort's seed, from which each learner's inputs are drawn (default: the one the "
+    "gradebook in OUT recorded, or a new one).",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Run on a Dask cluster (tcp://host:8786) instead of local processes.",
@@ -312,6 +325,7 @@ def grade(
     exercise_timeout: float,
     learner: str | None,
     resume: bool,
+    seed: int | None,
     scheduler: str | None,
     nbgrader_course: Path | None,
     unsafe: bool,
@@ -341,6 +355,7 @@ def grade(
         exercise_timeout=exercise_timeout,
         learner=learner,
         resume=resume,
+        seed=seed,
         scheduler=scheduler,
         nbgrader=nbgrader_course,
         require_sandbox=not unsafe,
@@ -422,6 +437,10 @@ def grade(
         f"Graded {tally.done - tally.skipped} learners"
         + (f" ({tally.skipped} already in the gradebook)" if tally.skipped else "")
         + f"; {tally.timeouts} timeouts, {tally.crashes} crashes."
+    )
+    console.print(
+        f"Inputs drawn from the cohort's seed {tally.seed} (kept in the gradebook; each learner's "
+        "own seed is in the seeds column of grades.csv)."
     )
     if tally.flagged:
         console.print(

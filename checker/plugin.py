@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from checker.runtime import learner
     from checker.runtime.client import Cli, Client, CliResult, Probe, Response, Services, Target
     from checker.runtime.failures import LearnerUnavailable
+    from checker.runtime.inputs import Inputs
     from checker.runtime.submission import Submission
 
 MANIFEST_NAME = "exercise.toml"  # checker.course.manifest.MANIFEST_NAME (a test keeps them equal)
@@ -37,6 +38,8 @@ class _Run:
 
     submission: Path | None
     timeout: float
+    seed: int  # what the checks' inputs are drawn from, unless the grader gives each learner one
+    drew: bool = False  # whether a check drew inputs from it
     exercises: dict[Path, Exercise] = field(default_factory=dict)
     files: dict[Path, Exercise | None] = field(default_factory=dict)  # test file -> exercise
     checked_nodes: set[str] = field(default_factory=set)  # node ids of exercise checks
@@ -47,6 +50,7 @@ class _Run:
     )
     checks: list[CheckResult] = field(default_factory=list)
     results: list[ExerciseResult] = field(default_factory=list)
+    strays: dict[Path, list[str]] = field(default_factory=dict)  # by exercise folder
 
 
 class Grading(Protocol):
@@ -76,12 +80,19 @@ class Grading(Protocol):
     def output(self, exercise: Exercise, learner: str, hidden: bool = False) -> str:
         """What the learner's code printed since the last check."""
 
+    def seed(self, exercise: Exercise, learner: str) -> int:
+        """The seed this learner's checks of ``exercise`` draw their inputs from."""
+
+    def notes(self, exercise: Exercise, learner: str) -> list[str]:
+        """What a failing check adds to its message: files the checks do not read."""
+
 
 run_key = pytest.StashKey[_Run]()
 given_app_key = pytest.StashKey[Any]()  # a Flask app object to check instead of the learner's files
 grading_key = pytest.StashKey[Grading]()
 _check_key = pytest.StashKey["CheckResult"]()
 _errors_key = pytest.StashKey[list["Response | CliResult"]]()
+_inputs_key = pytest.StashKey["Inputs"]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -104,6 +115,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=None,
         help=f"give up on the learner's code after this long (default {DEFAULT_TIMEOUT:g})",
+    )
+    group.addoption(
+        "--workbook-seed",
+        metavar="N",
+        type=int,
+        default=None,
+        help="draw the checks' inputs from seed N (default: a new seed each run, shown at the end)",
     )
     parser.addini("check_timeout", "seconds before the learner's code is given up on", default=None)
 
@@ -130,7 +148,14 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"check_timeout {timeout!r} is not a number of seconds") from None
     if seconds <= 0:
         raise pytest.UsageError("--check-timeout must be a positive number of seconds")
-    config.stash[run_key] = _Run(submission_path, seconds)
+    seed = config.getoption("workbook_seed")
+    if seed is None:
+        from checker.runtime.inputs import new_seed
+
+        seed = new_seed()
+    elif seed < 0:
+        raise pytest.UsageError("--workbook-seed must be a whole number, 0 or more")
+    config.stash[run_key] = _Run(submission_path, seconds, seed)
 
 
 def exercise_of(config: pytest.Config, path: Path) -> Exercise | None:
@@ -341,6 +366,38 @@ def submission(request: pytest.FixtureRequest, _workbook_learner: str) -> Submis
     return Submission.read(exercise, source)
 
 
+@pytest.fixture
+def inputs(request: pytest.FixtureRequest, _workbook_learner: str) -> Inputs:
+    """Values for the check to send, drawn from the run's seed (the learner's, when graded): the
+    same seed draws the same values, and a failing check says what it drew."""
+    from checker.runtime.inputs import Inputs
+
+    exercise = _exercise(request, "inputs")
+    grading = request.config.stash.get(grading_key, None)
+    if grading is not None:
+        seed = grading.seed(exercise, _workbook_learner)
+    else:
+        run = request.config.stash[run_key]
+        seed, run.drew = run.seed, True
+    drawn = Inputs(seed, _check_key_of(request.node, exercise))
+    request.node.stash[_inputs_key] = drawn
+    return drawn
+
+
+def _check_key_of(item: pytest.Item, exercise: Exercise) -> str:
+    """What names a check for its inputs: the same in ``pytest exercises/NN`` and when graded
+    (where every check is also parametrized by learner)."""
+    name = getattr(item, "originalname", item.name)
+    callspec = getattr(item, "callspec", None)
+    params = {} if callspec is None else dict(callspec.params)
+    params.pop("_workbook_learner", None)
+    shown = ",".join(
+        f"{key}={value!r}" if isinstance(value, (str, int, float, bool, type(None))) else key
+        for key, value in sorted(params.items())
+    )
+    return f"{exercise.id}::{name}[{shown}]"
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -362,9 +419,22 @@ def pytest_runtest_makereport(
     from checker.runtime.failures import CheckFailure
 
     excinfo = call.excinfo
-    outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
-    learner_id = _learner_of(item)
     grading = item.config.stash.get(grading_key, None)
+    outcome, message = (Outcome.PASSED, "") if excinfo is None else _classify(excinfo, item)
+    drawn = item.stash.get(_inputs_key, None)
+    if excinfo is not None and drawn is not None and drawn.drawn:
+        message += (
+            f"\nThis check drew {drawn.describe()} (seed {drawn.seed}: "
+            f"`pytest exercises/{exercise.id} --workbook-seed {drawn.seed}` draws the same)."
+        )
+    learner_id = _learner_of(item)
+    if excinfo is not None:
+        notes = (
+            grading.notes(exercise, learner_id)
+            if grading is not None
+            else _strays(item.config, exercise)
+        )
+        message += "".join(f"\n{note}" for note in notes)
     previous = item.stash.get(_check_key, None)
     check = CheckResult(
         exercise_id=exercise.id,
@@ -383,6 +453,17 @@ def pytest_runtest_makereport(
     if excinfo is not None and isinstance(excinfo.value, CheckFailure):
         report.longrepr = message
     return report
+
+
+def _strays(config: pytest.Config, exercise: Exercise) -> list[str]:
+    """Notes on Python files beside the learner's that the checks do not read."""
+    from checker.runtime.submission import resolve_submission, strays
+
+    run = config.stash[run_key]
+    if exercise.directory not in run.strays:
+        source = resolve_submission(exercise, run.submission, single=len(run.exercises) == 1)
+        run.strays[exercise.directory] = strays(exercise, source)
+    return run.strays[exercise.directory]
 
 
 def _learner_of(item: pytest.Item) -> str:
@@ -486,6 +567,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     encoding = getattr(sys.stdout, "encoding", None)
     for result in run.results:
         _write(terminalreporter, exercise_lines(result, encoding))
+    if run.drew:
+        terminalreporter.write_line(
+            f"inputs drawn with seed {run.seed} (--workbook-seed {run.seed} draws them again)"
+        )
 
 
 def pytest_report_teststatus(
@@ -513,4 +598,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["cli", "client", "probe", "results", "service", "submission"]
+__all__ = ["cli", "client", "inputs", "probe", "results", "service", "submission"]

@@ -131,3 +131,70 @@ def test_template_flash_log_and_cookie_expectations():
         expect_cookie(served, "seen", httponly=True)
     with fails("set no 'session' cookie (cookies set: theme, seen)"):
         expect_cookie(served, "session")
+
+
+def raised(kind: str, text: str, in_learner_code: bool = True) -> Any:
+    from checker.runtime.failures import Location, Raised
+
+    where = Location("app.py", 12, "return x") if in_learner_code else None
+    return Raised(kind, text, where)
+
+
+NONE = (
+    "The view function for 'hello' did not return a valid response. The function either "
+    "returned None or ended without a return statement."
+)
+SET = (
+    "The view function did not return a valid response. The return type must be a string, "
+    "dict, list, tuple with headers or status, Response instance, or WSGI callable, but it was "
+    "a set."
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "extra", "said"),
+    [
+        (308, {"headers": Headers({"Location": "/page/"})}, "written with a slash at the end"),
+        (302, {"headers": Headers({"Location": "/elsewhere"})}, "a redirect to /elsewhere"),
+        (0, {}, "0 is not an HTTP status"),
+        (999, {}, "999 is not an HTTP status"),
+        (409, {}, "409 means Conflict"),
+        (500, {}, "without an exception reaching Flask"),
+        (500, {"error": raised("TypeError", NONE)}, "the view returned None"),
+        (500, {"error": raised("TypeError", SET)}, "the view returned a set"),
+        (500, {"error": raised("NameError", "name 'abort' is not defined")}, "from flask import"),
+        (500, {"error": raised("NameError", "name 'totl' is not defined")}, "its spelling"),
+        (
+            500,
+            {"error": raised("AttributeError", "'float' object has no attribute 'strip'", False)},
+            "not a whole number or a string",
+        ),
+    ],
+)
+def test_a_status_is_explained_from_what_was_seen(status, extra, said):
+    from checker.api import explain_status
+
+    explained = explain_status(response(status=status, **extra))
+    assert explained is not None and said in explained
+
+
+def test_an_exception_nothing_is_known_about_gets_no_guess():
+    from checker.api import expect_status, explain_status
+
+    seen = response(status=500, error=raised("KeyError", "'b'"))
+    assert explain_status(seen) is None
+    with pytest.raises(CheckFailed) as failing:
+        expect_status(seen, 200, fixes={404: "add the route"})
+    assert failing.value.fix is None and "KeyError: 'b'" in message(failing.value)
+
+
+def test_a_fix_is_chosen_by_the_exception_before_the_status():
+    from checker.api import expect_status
+
+    seen = response(status=500, error=raised("KeyError", "'b'"))
+    with pytest.raises(CheckFailed) as failing:
+        expect_status(seen, 400, fixes={500: "by status"}, errors={"KeyError": "by exception"})
+    assert failing.value.fix == "by exception"
+    with pytest.raises(CheckFailed) as failing:
+        expect_status(seen, 400, fixes={500: "by status"}, errors={"TypeError": "not this"})
+    assert failing.value.fix == "by status"

@@ -293,7 +293,7 @@ def test_gradebook_rows_have_every_column(hostile_run: HostileRun) -> None:
         count = db.execute("SELECT COUNT(*) FROM grades").fetchone()[0]
         learners = db.execute("SELECT COUNT(DISTINCT learner) FROM grades").fetchone()[0]
     for column in ("learner", "exercise", "task", "outcome", "points", "max_points", "message",
-                   "duration", "grader_version", "graded_at"):  # fmt: skip
+                   "duration", "grader_version", "graded_at", "seed"):  # fmt: skip
         assert column in columns
     graded = len([c for c in CASES if c not in SANDBOX_ONLY or hostile_run.sandboxed])
     assert learners == graded and count == graded * 6
@@ -326,6 +326,7 @@ def comparable(out: Path) -> list[tuple[object, ...]]:
 def test_run_killed_part_way_resumes_to_the_same_gradebook(tmp_path: Path) -> None:
     submissions = cohort_folder(tmp_path / "cohort", 24)
     command = [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--workers", "1"]
+    command += ["--seed", "7"]  # the fresh run below draws the same inputs
     killed = tmp_path / "killed"
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -483,6 +484,38 @@ def test_one_learner_can_be_regraded(tmp_path: Path) -> None:
     ]
 
 
+def test_the_seed_is_kept_and_each_learner_draws_from_their_own(tmp_path: Path) -> None:
+    submissions = cohort_folder(tmp_path / "cohort", 3)
+    out = tmp_path / "out"
+    tally = cohort.grade(submissions, out, Options(exercises=("02",), workers=1), root=ROOT)
+    book = Gradebook(out / "gradebook.sqlite")
+    assert book.seed() == tally.seed
+    seeds = {g.learner: g.seed for g in book.grades()}
+    book.close()
+    assert len(set(seeds.values())) == 3, "each learner's inputs come from a seed of their own"
+    with (out / "grades.csv").open(newline="", encoding="utf-8") as file:
+        table = {row["learner"]: row["seeds"] for row in csv.DictReader(file)}
+    assert table == {learner: f"02: {seed}" for learner, seed in seeds.items()}
+    # A regrade draws as before (the gradebook's seed); a changed submission meets new inputs.
+    before = comparable(out)
+    again = cohort.grade(
+        submissions, out, Options(exercises=("02",), workers=1, learner="learner-001"), root=ROOT
+    )
+    assert again.seed == tally.seed and comparable(out) == before
+    app = submissions / "learner-001" / "exercises" / "02" / "app.py"
+    app.write_text(app.read_text() + "\n# changed\n")
+    cohort.grade(
+        submissions, out, Options(exercises=("02",), workers=1, learner="learner-001"), root=ROOT
+    )
+    book = Gradebook(out / "gradebook.sqlite")
+    changed = {g.learner: g.seed for g in book.grades()}
+    book.close()
+    assert changed["learner-001"] != seeds["learner-001"]
+    assert {k: v for k, v in changed.items() if k != "learner-001"} == {
+        k: v for k, v in seeds.items() if k != "learner-001"
+    }
+
+
 def test_unknown_exercise_or_learner_is_a_clear_error(tmp_path: Path) -> None:
     submissions = cohort_folder(tmp_path / "cohort", 1)
     with pytest.raises(cohort.GradeError, match="there is no exercise '09'"):
@@ -500,13 +533,13 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
     for case in ("forged-reply", "patch-harness", "short-reply", "honest-async"):
         shutil.copytree(HOSTILE / case, submissions / case)
     local = tmp_path / "local"
-    cohort.grade(submissions, local, Options(workers=1), root=ROOT)
+    cohort.grade(submissions, local, Options(workers=1, seed=7), root=ROOT)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         on_cluster = tmp_path / "cluster"
         tally = cohort.grade(
-            submissions, on_cluster, Options(scheduler=cluster.scheduler_address), root=ROOT
+            submissions, on_cluster, Options(scheduler=cluster.scheduler_address, seed=7), root=ROOT
         )
     assert tally.done == 10 and not tally.failures
     assert comparable(on_cluster) == comparable(local)

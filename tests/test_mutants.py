@@ -24,6 +24,8 @@ EXERCISES = course.exercises(ROOT, check_files=True)
 THRESHOLD = 0.9
 SAMPLE = 150  # mutants checked per module at most, so the run stays short as modules grow
 JOBS = min(4, os.cpu_count() or 1)  # mutants checked at once
+# The seed every mutant's checks draw their inputs from, as in tests/test_course.py.
+SEED = int(os.environ.get("WORKBOOK_SEED", "20261201"))
 # Modules whose checks are being rewritten elsewhere, and score below the threshold until then.
 BEING_REWRITTEN = {
     number: pytest.mark.xfail(
@@ -71,7 +73,7 @@ def test_checks_kill_the_mutants_of_the_solution(
         submission_with(solution, mutant, tmp_path / str(index))
         for index, mutant in enumerate(checked)
     ]
-    with Worker(exercise.directory, solution, jobs=JOBS) as worker:
+    with Worker(exercise.directory, solution, jobs=JOBS, seed=SEED) as worker:
         assert not worker.solution.broken, worker.solution.broken
         assert not worker.solution.killed, (
             f"the unmutated solution does not pass: {worker.solution.reason}"

@@ -95,7 +95,9 @@ def test_csv_has_a_row_per_learner_with_points_total_and_status(tmp_path: Path) 
     path = tmp_path / "grades.csv"
     outputs.write_csv(list(reversed(COHORT)), path)
     header, rows = read_csv(path)
-    assert header == ["learner", "01", "02", "total", "status"]
+    assert header == ["learner", "01", "02", "total", "status", "seeds"]
+    for row in rows:
+        assert row.pop("seeds") == ""  # these rows were not drawn from a seed
     assert rows == [
         {"learner": "alice", "01": "2", "02": "4", "total": "6", "status": ""},
         {
@@ -132,12 +134,13 @@ def test_csv_marks_an_exercise_never_graded_instead_of_recording_zero(tmp_path: 
         "02": "",
         "total": "5",
         "status": "02: not graded",
+        "seeds": "",
     }
 
 
 def test_csv_with_no_learners_is_just_the_header(tmp_path: Path) -> None:
     outputs.write_csv([], tmp_path / "grades.csv")
-    assert (tmp_path / "grades.csv").read_bytes() == b"learner,total,status\r\n"
+    assert (tmp_path / "grades.csv").read_bytes() == b"learner,total,status,seeds\r\n"
 
 
 def test_csv_keeps_awkward_names_intact_and_never_a_formula(tmp_path: Path) -> None:

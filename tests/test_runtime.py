@@ -448,17 +448,6 @@ def test_wrong_and_hostile_submissions_get_the_same_verdicts_in_both_modes(
     exercises: dict[str, str] = {}
     for name, folder, solution in _cases():
         exercises[name] = _lay_out(name, folder, solution, submissions)
-    learner_mode: dict[tuple[str, str], tuple[str, str]] = {}
-    for name, number in exercises.items():
-        monkeypatch.chdir(submissions / name)  # messages name exercises/NN/app.py, as graded
-        _, [result] = runner.check(
-            [ROOT / "exercises" / number], submission=submissions / name, timeout=2.0
-        )
-        for task in result.tasks:
-            learner_mode[name, task.task.id] = (
-                task.outcome.value,
-                same_run(task.message),
-            )
     out = tmp_path / "results"
     numbers = tuple(sorted(set(exercises.values())))
     tally = cohort.grade(
@@ -466,12 +455,25 @@ def test_wrong_and_hostile_submissions_get_the_same_verdicts_in_both_modes(
     )
     assert not tally.failures
     book = Gradebook(out / "gradebook.sqlite")
-    grading_mode = {
-        (g.learner, g.task): (g.outcome.value, same_run(g.message))
-        for g in book.grades()
-        if exercises[g.learner] == g.exercise
-    }
+    graded = [g for g in book.grades() if exercises[g.learner] == g.exercise]
     book.close()
+    grading_mode = {(g.learner, g.task): (g.outcome.value, same_run(g.message)) for g in graded}
+    # The learner's own run, with the seed their feedback names, draws the same inputs.
+    seeds = {g.learner: g.seed for g in graded}
+    learner_mode: dict[tuple[str, str], tuple[str, str]] = {}
+    for name, number in exercises.items():
+        monkeypatch.chdir(submissions / name)  # messages name exercises/NN/app.py, as graded
+        _, [result] = runner.check(
+            [ROOT / "exercises" / number],
+            submission=submissions / name,
+            timeout=2.0,
+            seed=seeds[name],
+        )
+        for task in result.tasks:
+            learner_mode[name, task.task.id] = (
+                task.outcome.value,
+                same_run(task.message),
+            )
     assert grading_mode.keys() == learner_mode.keys()
     differ = [
         f"{case} {task}:\n  pytest: {learner_mode[case, task]}\n  graded: {grading_mode[case, task]}"

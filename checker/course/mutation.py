@@ -136,15 +136,28 @@ class Worker:
     """A warm process that checks submissions of one exercise, each in a forked child."""
 
     def __init__(
-        self, exercise: Path, solution: Path, *, jobs: int = 1, budget: float = DEFAULT_BUDGET
+        self,
+        exercise: Path,
+        solution: Path,
+        *,
+        jobs: int = 1,
+        budget: float = DEFAULT_BUDGET,
+        seed: int = 0,
     ) -> None:
+        """``seed`` is what the checks draw their inputs from, the same for every mutant, so a
+        mutant is killed or not by what it does, not by the inputs it happened to meet."""
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         # The worker imports the same checker as this process, wherever that is installed.
         here = str(Path(checker.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "checker.course.mutation", str(exercise), str(solution)],
+            [
+                sys.executable,
+                "-m",
+                "checker.course.mutation",
+                *map(str, (exercise, solution, seed)),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -209,7 +222,7 @@ def _check(exercise: Path, submission: Path) -> Verdict:
     from checker.runtime import runner
 
     try:
-        _, results = runner.check([exercise], submission=submission, first_failure=True)
+        _, results = runner.check([exercise], submission=submission, first_failure=True, seed=_seed)
     except runner.CheckRunError as error:
         return Verdict(False, "", str(error))
     return verdict_of(results)
@@ -318,8 +331,13 @@ def _serve(exercise: Path, solution: Path, replies: TextIO) -> None:
             send({"index": index, "seconds": round(seconds, 3), **verdict.to_json()})
 
 
+_seed = 0  # the worker's seed, from its command line
+
+
 def main(argv: Sequence[str]) -> None:
-    exercise, solution = (Path(arg).resolve() for arg in argv)
+    global _seed
+    exercise, solution = (Path(arg).resolve() for arg in argv[:2])
+    _seed = int(argv[2]) if len(argv) > 2 else 0
     # Replies go to the real stdout; whatever the learner's code prints goes to stderr.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

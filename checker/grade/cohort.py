@@ -22,6 +22,7 @@ from checker.grade import engine, intake, isolation
 from checker.grade.engine import LearnerGrades, Settings
 from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.grade.model import Protection, TaskGrade
+from checker.runtime import inputs
 
 if TYPE_CHECKING:
     from checker.grade.to_nbgrader import Course, Written
@@ -53,6 +54,7 @@ class Options:
     exercise_timeout: float = 60.0
     learner: str | None = None
     resume: bool = False
+    seed: int | None = None  # the cohort's seed; None: the gradebook's, or a new one
     scheduler: str | None = None  # a Dask scheduler's address; None: a local process pool
     nbgrader: Path | None = None  # an nbgrader course to autograde into, from the results
     # Refuse to start where no sandbox can be made (`workbook grade` does, unless --unsafe).
@@ -74,6 +76,7 @@ class Tally:
     nbgrader: Written | None = None  # what went into the nbgrader course, with --nbgrader
     nbgrader_skipped: list[str] = field(default_factory=list)  # exercises it has no assignment for
     protections: tuple[Protection, ...] = ()  # what the children got, as the report lists it
+    seed: int = 0  # the cohort's seed, from which each learner's is derived
 
     def add(self, graded: LearnerGrades) -> None:
         self.done += 1
@@ -126,9 +129,20 @@ def grade(
     )
     book = Gradebook(out / FILE_NAME)
     try:
+        # One seed per cohort, kept in the gradebook, so resuming or regrading draws as before.
+        seed = options.seed if options.seed is not None else book.seed()
+        if seed is None:
+            seed = inputs.new_seed()
+        book.set_seed(seed)
+        settings = replace(settings, seed=seed)
         done = book.graded(ids) if options.resume else set()
         todo = [(name, path) for name, path in entries if name not in done]
-        tally = Tally(total=len(entries), skipped=len(entries) - len(todo), protections=protections)
+        tally = Tally(
+            total=len(entries),
+            skipped=len(entries) - len(todo),
+            protections=protections,
+            seed=seed,
+        )
         tally.done = tally.skipped
         on_start(tally)
         workers = options.workers or os.cpu_count() or 1

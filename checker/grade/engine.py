@@ -9,6 +9,7 @@ every check is parametrized by learner, and the items are ordered learner by lea
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import socket
@@ -30,6 +31,7 @@ from checker.grade.intake import Submission as LearnerSubmission
 from checker.grade.model import TaskGrade
 from checker.grade.remote import SandboxedLearner, flagged
 from checker.grade.sandbox import PRELOAD, ChildSpec, WarmServer
+from checker.runtime import inputs
 from checker.runtime import learner as learners
 from checker.runtime.client import Target
 from checker.runtime.failures import LearnerUnavailable
@@ -50,6 +52,7 @@ class Settings:
     limits: isolation.Limits = field(default_factory=isolation.Limits)
     hide: tuple[Path, ...] = ()  # folders the learners' code must not see
     separate_uid: bool = True
+    seed: int = 0  # the cohort's seed; each learner's is derived from it (see learner_seed)
     # Where the grader found a sandbox, a worker must make one too: a Dask worker on another
     # host (another user, another kernel) may not, and then grades nothing.
     require_sandbox: bool = False
@@ -123,6 +126,16 @@ def _warm_server(hide: tuple[Path, ...], libraries: tuple[str, ...]) -> WarmServ
     return WarmServer(preload=(*PRELOAD, *libraries), hide=hide)
 
 
+def learner_seed(seed: int, learner: str, exercise: str, files: dict[str, bytes]) -> int:
+    """The seed a learner's checks of one exercise draw their inputs from: the cohort's seed, the
+    learner and what they submitted. The same files get the same inputs and grade; a changed
+    submission meets new inputs, so what one round of feedback showed cannot be hard-coded."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(files[name]).digest())
+    return inputs.derive(seed, learner, exercise, digest.hexdigest())
+
+
 def _uid() -> int | None:
     """A uid for this worker's children: distinct per worker process, so learners cannot meet."""
     if not isolation.is_root():
@@ -136,6 +149,7 @@ class _Learner:
     targets: dict[str, SandboxedLearner | LearnerUnavailable] = field(default_factory=dict)
     spent: dict[str, float] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
+    seeds: dict[str, int] = field(default_factory=dict)  # by exercise
 
 
 class _GradingSession:
@@ -210,6 +224,18 @@ class _GradingSession:
     def output(self, exercise: Exercise, learner: str, hidden: bool = False) -> str:
         found = self.learners[learner].targets.get(_key(exercise, "", hidden))
         return found.output() if isinstance(found, SandboxedLearner) else ""
+
+    def notes(self, exercise: Exercise, learner: str) -> list[str]:
+        return list(self.learners[learner].submission.exercises[exercise.id].notes)
+
+    def seed(self, exercise: Exercise, learner: str) -> int:
+        state = self.learners[learner]
+        if exercise.id not in state.seeds:
+            files = state.submission.exercises[exercise.id].files
+            state.seeds[exercise.id] = learner_seed(
+                self.settings.seed, learner, exercise.id, files
+            )
+        return state.seeds[exercise.id]
 
     # pytest hooks.
 
@@ -350,6 +376,7 @@ class _GradingSession:
         for exercise in self.exercises.values():
             checks = _flag_all([c for c in mine if c.exercise_id == exercise.id])
             result = scoring.score_exercise(exercise, checks)
+            seed = self.seed(exercise, learner)
             for task in result.tasks:
                 rows.append(
                     TaskGrade(
@@ -367,6 +394,7 @@ class _GradingSession:
                         duration=round(task.duration, 4),
                         grader_version=__version__,
                         graded_at=graded_at,
+                        seed=seed,
                     )
                 )
         self.graded.append(LearnerGrades(learner, tuple(rows)))

@@ -27,12 +27,14 @@ CREATE TABLE IF NOT EXISTS grades (
     duration REAL NOT NULL,
     grader_version TEXT NOT NULL,
     graded_at TEXT NOT NULL,
+    seed INTEGER,
     PRIMARY KEY (learner, exercise, task)
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _COLUMNS = (
     "learner", "exercise", "exercise_title", "task", "task_title", "outcome", "points",
-    "max_points", "message", "hint", "hidden", "duration", "grader_version", "graded_at",
+    "max_points", "message", "hint", "hidden", "duration", "grader_version", "graded_at", "seed",
 )  # fmt: skip
 
 
@@ -45,6 +47,22 @@ class Gradebook:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(grades)")}
+        if "seed" not in columns:  # a gradebook from before inputs were drawn
+            self._db.execute("ALTER TABLE grades ADD COLUMN seed INTEGER")
+
+    def seed(self) -> int | None:
+        """The cohort's seed this gradebook was graded with, if it has one."""
+        found = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+        return int(found[0]) if found is not None else None
+
+    def set_seed(self, seed: int) -> None:
+        """Record the cohort's seed, from which each learner's seed is derived."""
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES ('seed', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(seed),),
+        )
 
     def record(self, learner: str, exercises: Sequence[str], grades: Iterable[TaskGrade]) -> None:
         """Replace ``learner``'s rows for ``exercises`` with ``grades``, all at once."""
@@ -99,7 +117,7 @@ def _row(grade: TaskGrade) -> tuple[object, ...]:
     return (
         grade.learner, grade.exercise, grade.exercise_title, grade.task, grade.task_title,
         grade.outcome.value, grade.points, grade.max_points, grade.message, grade.hint,
-        int(grade.hidden), grade.duration, grade.grader_version, grade.graded_at,
+        int(grade.hidden), grade.duration, grade.grader_version, grade.graded_at, grade.seed,
     )  # fmt: skip
 
 
@@ -120,4 +138,5 @@ def _grade(row: tuple[object, ...]) -> TaskGrade:
         duration=float(str(values["duration"])),
         grader_version=str(values["grader_version"]),
         graded_at=str(values["graded_at"]),
+        seed=None if values["seed"] is None else int(str(values["seed"])),
     )

@@ -23,6 +23,7 @@ from checker.course.manifest import Exercise
 from checker.errors import Problem
 from checker.notebooks.export import notebook_name, writefile_cells
 from checker.runtime.sources import Segment
+from checker.runtime.submission import strays
 from checker.runtime.tracing import WrittenBy
 
 MAX_ZIP_BYTES = 64 * 1024 * 1024
@@ -41,6 +42,8 @@ class LearnerFiles:
     problem: str = ""  # why the submission is missing or unusable
     # files written by an nbgrader notebook's cells, so messages can point at those cells
     origins: dict[str, WrittenBy] = field(default_factory=dict, compare=False)
+    # Python files beside the learner's that the checks do not read ("main.py is not checked")
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
     if not files:
         shown = f"exercises/{exercise.id}/{exercise.app_file}"
         return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
-    return LearnerFiles(exercise.id, files, origins=origins)
+    notes = tuple(strays(exercise, folder, f"exercises/{exercise.id}"))
+    return LearnerFiles(exercise.id, files, origins=origins, notes=notes)
 
 
 def _regular(path: Path, shown: str, limit: int) -> bytes | str | None:

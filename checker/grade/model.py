@@ -26,6 +26,9 @@ class TaskGrade:
     duration: float  # seconds spent on the task's checks
     grader_version: str
     graded_at: str  # ISO 8601, UTC
+    # what the checks' inputs were drawn from: `pytest exercises/NN --workbook-seed SEED` draws
+    # the same; None where no check was run (a grader failure)
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

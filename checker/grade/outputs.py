@@ -144,19 +144,37 @@ def write_csv(grades: Sequence[TaskGrade], path: Path) -> None:
     ``status`` is empty when every task passed or failed; otherwise it lists the exercises (or tasks,
     when only some of an exercise's tasks were affected) and how they ended, e.g.
     ``02: missing; 03/json: timeout``. An exercise with no rows for the learner reads ``not graded``.
+    ``seeds`` names, per exercise, the seed its checks drew their inputs from (``01: 4821; 02:
+    77``): the learner's `pytest exercises/NN --workbook-seed SEED` sends the same inputs.
     """
     data = cohort(grades)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["learner", *(exercise for exercise, _ in data.exercises), "total", "status"])
+    header = ["learner", *(exercise for exercise, _ in data.exercises), "total", "status", "seeds"]
+    writer.writerow(header)
     for learner in data.learners:
         points: list[str] = []
         for exercise, _ in data.exercises:
             rows = [g for c in data.tasks(exercise) if (g := data.grade(learner, c))]
             points.append(str(sum(g.points for g in rows)) if rows else "")
         status = "; ".join(status_notes(data, learner))
-        writer.writerow([_cell(learner), *points, learner_total(data, learner), status])
+        seeds = "; ".join(seed_notes(data, learner))
+        writer.writerow([_cell(learner), *points, learner_total(data, learner), status, seeds])
     write_text_atomic(path, buffer.getvalue(), newline="")
+
+
+def seed_notes(data: Cohort, learner: str) -> list[str]:
+    """``01: 4821`` for each exercise graded with a seed."""
+    notes: list[str] = []
+    for exercise, _ in data.exercises:
+        seeds = {
+            g.seed
+            for c in data.tasks(exercise)
+            if (g := data.grade(learner, c)) is not None and g.seed is not None
+        }
+        if seeds:
+            notes.append(f"{exercise}: {', '.join(str(seed) for seed in sorted(seeds))}")
+    return notes
 
 
 def status_notes(data: Cohort, learner: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -14,10 +15,11 @@ if TYPE_CHECKING:
 
 _STATUS_HELP = {
     400: "the app rejected the request as bad input",
+    401: "the app asked the client to log in first (401 Unauthorized)",
+    403: "the app refused the request (403 Forbidden)",
     404: "no route matches this URL: check the path in @app.route and any converter like <int:id>",
     405: "the route exists but does not accept this method: add it to methods=[...] in @app.route",
     415: "the view read a JSON body from a request that was not JSON, or the other way round",
-    500: "the view raised an exception",
 }
 
 
@@ -28,19 +30,100 @@ def expect(condition: object, message: str, *, fix: str | None = None) -> None:
 
 
 def expect_status(
-    response: Response, expected: int, *, fixes: dict[int, str] | None = None
+    response: Response,
+    expected: int,
+    *,
+    fixes: dict[int, str] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> None:
-    """Fail unless the response has the ``expected`` status code."""
+    """Fail unless the response has the ``expected`` status code.
+
+    The fix is chosen from what happened: ``errors`` maps the type of an exception the learner's
+    code raised (``"KeyError"``) to its fix; then ``fixes`` maps the status to one; otherwise
+    ``explain_status`` says what the status means, from the evidence it has.
+    """
     actual = response.status_code
     if actual == expected:
         return
     message = f"{response.request_line} answered {actual}, expected {expected}"
     if response.error is not None:
         message += f": the view raised {response.error.summary}"
-    fix = (fixes or {}).get(actual) or _STATUS_HELP.get(actual)
-    if response.error is not None and actual == 500 and not (fixes or {}).get(500):
-        fix = None
+    fix = None
+    if response.error is not None and errors:
+        fix = errors.get(response.error.error_type)
+    fix = fix or (fixes or {}).get(actual) or explain_status(response)
     raise CheckFailed(message, expected=expected, actual=actual, fix=fix)
+
+
+def explain_status(response: Response) -> str | None:
+    """What a status means, for a learner, from what was seen: the status, the Location, the
+    exception the view raised. None when nothing more can be said than the status itself."""
+    status = response.status_code
+    error = response.error
+    if error is not None:
+        return _explain_error(error.error_type, error.error_text, error.location is not None)
+    if not 100 <= status <= 599:
+        return (
+            f"{status} is not an HTTP status: statuses are whole numbers from 100 to 599. Flask "
+            "sends 0 when the status in a view's return is not a number (a string like 'ok'), "
+            "so check the second item of the tuple you return."
+        )
+    if status in _REDIRECTS:
+        location = response.location or ""
+        path = response.request_line.partition(" ")[2].partition("?")[0]
+        if status == 308 and urlsplit(location).path == path + "/":
+            return (
+                f"the route is written with a slash at the end ('{path}/'), so Flask redirects "
+                f"{path} there: write the route as '{path}', without the slash."
+            )
+        where = f" to {location}" if location else ""
+        return f"the view answered with a redirect{where} instead of the page itself."
+    if status == 500:
+        return (
+            "the app answered 500 without an exception reaching Flask: a view or an error "
+            "handler returned it, or called abort(500)."
+        )
+    if status in _STATUS_HELP:
+        return _STATUS_HELP[status]
+    if status < 200 or status >= 400:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            return f"{status} is a status HTTP gives no name to; check the number in the return."
+        return f"{status} means {phrase}."
+    return None
+
+
+def _explain_error(kind: str, text: str, in_learner_code: bool) -> str | None:
+    """A fix for an exception, when its type and text say what went wrong; otherwise None (the
+    message already quotes the exception and the line)."""
+    if kind == "TypeError" and "did not return a valid response" in text:
+        if "returned None" in text:
+            return (
+                "the view returned None: it ended without `return`, or returned what print() "
+                "or another function gave back. Return the page (a string, a dict or a list)."
+            )
+        returned = text.rpartition("but it was a ")[2].rstrip(".")
+        if returned and returned != text:
+            article = "an" if returned[0] in "aeiou" else "a"
+            return (
+                f"the view returned {article} {returned}, which Flask cannot send: return a "
+                "string, a dict, a list, a (body, status) tuple or a Response."
+            )
+    if kind == "AttributeError" and "has no attribute 'strip'" in text and not in_learner_code:
+        return (
+            "the status in the view's return is not a whole number or a string (201.0, say): "
+            "write it as a whole number, like return text, 201."
+        )
+    if kind == "NameError":
+        name = text.partition("'")[2].partition("'")[0]
+        if name and not name.startswith("_"):
+            import flask
+
+            if hasattr(flask, name):
+                return f"{name} comes from Flask: add it to the import, from flask import {name}."
+            return f"Python does not know the name {name!r} there: define it first, or check its spelling."
+    return None
 
 
 def expect_json(response: Response, expected: Any, *, fix: str | None = None) -> None:

@@ -31,7 +31,11 @@ class _Collector:
 
 
 def pytest_args(
-    folders: Sequence[Path], *, submission: Path | None = None, timeout: float | None = None
+    folders: Sequence[Path],
+    *,
+    submission: Path | None = None,
+    timeout: float | None = None,
+    seed: int | None = None,
 ) -> list[str]:
     """The pytest command-line arguments that check ``folders``."""
     # importlib: the checks of two courses (or two copies of one) never collide in sys.modules.
@@ -44,6 +48,8 @@ def pytest_args(
         args += ["--submission", str(submission)]
     if timeout is not None:
         args += ["--check-timeout", str(timeout)]
+    if seed is not None:
+        args += ["--workbook-seed", str(seed)]
     return args
 
 
@@ -55,16 +61,18 @@ def check(
     show: bool = False,
     app: Any = None,
     first_failure: bool = False,
+    seed: int | None = None,
 ) -> tuple[int, list[ExerciseResult]]:
     """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
 
     With ``show``, pytest prints its usual report; otherwise it prints nothing. With ``app``, the
     checks run against that Flask app object instead of the learner's files. With
     ``first_failure``, the run stops at the first check that does not pass (pytest's ``-x``), and
-    tasks none of whose checks ran are scored missing.
+    tasks none of whose checks ran are scored missing. With ``seed``, the checks draw their inputs
+    from it (otherwise from a new seed).
     """
     collector = _Collector(app)
-    args = pytest_args(folders, submission=submission, timeout=timeout)
+    args = pytest_args(folders, submission=submission, timeout=timeout, seed=seed)
     if not show:
         args += ["-p", "no:terminal"]
     if first_failure:

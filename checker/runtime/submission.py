@@ -30,6 +30,35 @@ def resolve_submission(exercise: Exercise, folder: Path | None, *, single: bool)
     return folder / exercise.id  # does not exist: its files are reported missing
 
 
+def strays(exercise: Exercise, folder: Path, shown: str | None = None) -> list[str]:
+    """Notes on Python files beside the learner's that the checks never read: code saved as
+    ``main.py`` or ``App.py`` is not graded, and the learner should hear so. Exercise folders ship
+    no Python files but the learner's and the checks (``test_*.py``), which the course checks.
+    ``shown`` is how to name the folder (by default, as the terminal would)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    owned = set(exercise.owned_in(folder))
+    expected = ", ".join(exercise.files)
+    notes = []
+    for path in sorted(folder.glob("*.py")):
+        name = path.name
+        if name in owned or name.startswith(("test_", "_", ".")) or name == "conftest.py":
+            continue
+        where = f"{shown}/{name}" if shown is not None else display_path(path)
+        same = [other for other in owned if other.lower() == name.lower()]
+        if same:
+            notes.append(
+                f"Note: {where} is not checked: the checks read {same[0]}, and file names are"
+                " case-sensitive."
+            )
+        else:
+            notes.append(
+                f"Note: {where} is not checked: only {expected} is (exercise.toml lists the"
+                " files you write). Put your code there."
+            )
+    return notes
+
+
 class Submission(Mapping[str, str]):
     """The learner's files, by name, as text."""
 

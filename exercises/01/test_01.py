@@ -12,10 +12,6 @@ ABOUT_SENTENCE = "This site is built with Flask."
 STATUS = {"status": "ok"}
 INFO = {"name": "hello", "version": 1, "ready": True}
 
-NO_RETURN = (
-    "if the error says the view did not return a valid response, the function ended without"
-    " `return`: print() only writes to the terminal, `return` is what sends the page."
-)
 RUN_GUARD = 'if __name__ == "__main__":\n    app.run(debug=True)'
 
 
@@ -49,8 +45,10 @@ def kind(value):
     """What a JSON value is, in a beginner's words."""
     if isinstance(value, bool):
         return "a boolean, true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
     if isinstance(value, str):
         return "text"
     if value is None:
@@ -76,8 +74,12 @@ def json_fix(actual, expected):
         if kind(got) != kind(wanted):
             if isinstance(wanted, str):
                 how = f"write it in quotes: {wanted!r}"
-            else:
+            elif isinstance(got, str):
                 how = f"write {wanted!r} without quotes in Python"
+            elif isinstance(wanted, int) and isinstance(got, float):
+                how = f"write {wanted!r}, without a decimal point"
+            else:
+                how = f"write {wanted!r} in Python"
             return (
                 f"{key!r} is {json.dumps(got)} ({kind(got)}) but should be"
                 f" {json.dumps(wanted)} ({kind(wanted)}): {how}."
@@ -103,7 +105,7 @@ def not_json_fix(text, expected):
 def expect_json_route(client, path, expected):
     """GET ``path`` and expect exactly the JSON ``expected``, sent as application/json."""
     response = client.get(path)
-    expect_status(response, 200, fixes={404: no_route(path), 500: NO_RETURN})
+    expect_status(response, 200, fixes={404: no_route(path)})
     expect(
         response.mimetype == "application/json",
         f"GET {path} answered {response.text!r} as {response.mimetype or 'no content type'},"
@@ -119,7 +121,7 @@ def expect_json_route(client, path, expected):
 @pytest.mark.task("hello")
 def test_home_page_says_hello(client):
     response = client.get("/")
-    expect_status(response, 200, fixes={404: no_route("/"), 500: NO_RETURN})
+    expect_status(response, 200, fixes={404: no_route("/")})
     expect_text(response, GREETING, fix=greeting_fix(response.text))
 
 
@@ -129,7 +131,7 @@ def test_home_page_says_hello(client):
 @pytest.mark.task("about")
 def test_about_page_says_what_the_site_is(client):
     response = client.get("/about")
-    expect_status(response, 200, fixes={404: no_route("/about"), 500: NO_RETURN})
+    expect_status(response, 200, fixes={404: no_route("/about")})
     expect_text(
         response,
         ABOUT_SENTENCE,
@@ -154,29 +156,52 @@ def test_info_answers_json(client):
     expect_json_route(client, "/api/info", INFO)
 
 
-# run-guard: a static check, because running `python app.py` would start a real server.
+# run-guard: app.py is run again, as `python app.py` runs it and as an import, with the
+# development server replaced by a stand-in that notes what it would have served.
 
 
-def app_names(tree):
-    """The names the module binds to Flask(...), plus 'app'."""
-    names = {"app"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            if isinstance(func, ast.Name) and func.id == "Flask":
-                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
-    return names
+def run_app_file(module, as_main):
+    """Run the learner's app.py afresh, as ``__main__`` or under its module name, with
+    werkzeug's run_simple (what app.run() starts) replaced; return each would-be start."""
+    import contextlib
+    import io
+    import os
+    import runpy
+    import traceback
 
+    import werkzeug.serving
+    from flask import Flask
 
-def is_run_call(node, names):
-    """Whether ``node`` is a call like app.run(...)."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run"
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id in names
-    )
+    path = module.__file__
+    started = []
+
+    def stand_in(hostname, port, application, **options):
+        lines = [frame.lineno for frame in traceback.extract_stack() if frame.filename == path]
+        started.append(
+            {
+                "app": id(application),
+                "rules": sorted(rule.rule for rule in application.url_map.iter_rules()),
+                "debug": bool(application.debug),
+                "lines": lines,
+            }
+        )
+
+    real = werkzeug.serving.run_simple
+    from_cli = os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    werkzeug.serving.run_simple = stand_in
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            space = runpy.run_path(path, run_name="__main__" if as_main else module.__name__)
+    finally:
+        werkzeug.serving.run_simple = real
+        if from_cli is not None:
+            os.environ["FLASK_RUN_FROM_CLI"] = from_cli
+    apps = {id(value): value for value in space.values() if isinstance(value, Flask)}
+    for start in started:
+        app = apps.get(start.pop("app"))
+        final = app.url_map.iter_rules() if app is not None else ()
+        start["rules_at_end"] = sorted(rule.rule for rule in final) or start["rules"]
+    return started
 
 
 def name_test(node):
@@ -195,73 +220,72 @@ def name_test(node):
     return None
 
 
-def runs_the_server(nodes, names, functions):
-    """Whether these statements call app.run(), directly or through a function of the module."""
-    for statement in nodes:
-        for node in ast.walk(statement):
-            if is_run_call(node, names):
-                return True
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in functions:
-                    return True
-    return False
+def guards_of(submission):
+    """(line, the string compared with __name__) for each top-level `if __name__ == ...`."""
+    try:
+        tree = ast.parse(submission["app.py"])
+    except SyntaxError:
+        return []
+    return [
+        (node.lineno, name_test(node))
+        for node in tree.body
+        if isinstance(node, ast.If) and name_test(node) is not None
+    ]
 
 
-def run_calls_at_import(nodes, names):
-    """Line numbers of app.run() calls that run on import (not in a def or an `if __name__`)."""
-    lines = []
-    for node in nodes:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.If) and name_test(node) is not None:
-            lines += run_calls_at_import(node.orelse, names)  # the body is guarded
-            continue
-        if is_run_call(node, names):
-            lines.append(node.lineno)
-        lines += run_calls_at_import(ast.iter_child_nodes(node), names)
-    return lines
+def where(start):
+    """"on line 12" (and "called from line 30" when the call began elsewhere), from a start."""
+    lines = start["lines"]
+    if not lines:
+        return ""
+    text = f" on line {lines[-1]}"
+    return text + (f", called from line {lines[0]}" if lines[0] != lines[-1] else "")
 
 
 @pytest.mark.task("run-guard")
-def test_app_run_only_when_run_directly(submission):
-    source = submission["app.py"]
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
+def test_importing_app_py_starts_no_server(probe):
+    started = probe.module(run_app_file, False)
+    expect(
+        not started,
+        "importing app.py (as `flask run` and the checks do) called app.run()"
+        + (where(started[0]) if started else "")
+        + ": it would start the development server, which waits for requests forever.",
+        fix=f"call app.run() only inside a block at the end of the file:\n{RUN_GUARD}",
+    )
+
+
+@pytest.mark.task("run-guard")
+def test_python_app_py_serves_every_route(probe, submission):
+    started = probe.module(run_app_file, True)
+    if not started:
+        wrong = [(line, text) for line, text in guards_of(submission) if text != "__main__"]
+        if wrong:
+            line, text = wrong[0]
+            expect(
+                False,
+                f"`python app.py` never calls app.run(): the `if` on line {line} compares"
+                f" __name__ with {text!r}, but `python app.py` sets __name__ to '__main__'"
+                " (two underscores on each side).",
+                fix='write the line as: if __name__ == "__main__":',
+            )
         expect(
             False,
-            f"app.py is not valid Python (line {error.lineno}: {error.msg})",
-            fix="correct the syntax first.",
+            "`python app.py` would create the app and exit without starting the server:"
+            " nothing calls app.run() when the file is run.",
+            fix=f"add at the end of app.py:\n{RUN_GUARD}",
         )
-    names = app_names(tree)
-    at_import = run_calls_at_import(tree.body, names)
+    start = started[0]
+    missing = [rule for rule in start["rules_at_end"] if rule not in start["rules"]]
     expect(
-        not at_import,
-        f"app.py calls app.run() on line {at_import[0] if at_import else 0}, outside"
-        ' `if __name__ == "__main__":`. Importing app.py (as `flask run` and the checks do)'
-        " would start the development server, which waits for requests forever.",
-        fix=f"move the call into a block at the end of the file:\n{RUN_GUARD}",
+        not missing,
+        f"`python app.py` calls app.run(){where(start)} before the routes "
+        + ", ".join(missing)
+        + " exist, so the server it starts answers 404 for them: the lines below the call run"
+        " only after the server stops.",
+        fix="move the `if __name__ == \"__main__\":` block to the very end of app.py.",
     )
-    functions = {
-        node.name
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and runs_the_server(node.body, names, set())
-    }
-    guards = [
-        node for node in tree.body if isinstance(node, ast.If) and name_test(node) is not None
-    ]
-    for guard in guards:
-        compared = name_test(guard)
-        expect(
-            compared == "__main__",
-            f"the `if` on line {guard.lineno} compares __name__ with {compared!r}, but"
-            " `python app.py` sets __name__ to '__main__' (two underscores on each side),"
-            " so app.run() would never run.",
-            fix='write the line as: if __name__ == "__main__":',
-        )
     expect(
-        any(runs_the_server(guard.body, names, functions) for guard in guards),
-        'app.py has no `if __name__ == "__main__":` block that calls app.run(), so'
-        " `python app.py` would create the app and exit without starting a server.",
-        fix=f"add at the end of app.py:\n{RUN_GUARD}",
+        start["debug"],
+        f"`python app.py` calls app.run(){where(start)} without debug mode.",
+        fix="start it with app.run(debug=True).",
     )

@@ -15,7 +15,8 @@ app = Flask(__name__)
 
 
 # TODO(page-number): add GET /books that reads ?page= as a whole number
-# (1 when it is missing or not a number) and returns the JSON {"page": <page>}.
+# (1 when it is missing or not a whole number, like "two" or "2.5") and returns
+# the JSON {"page": <page>}.
 
 
 # TODO(form-data): add POST /signup that reads the form fields name and email and
