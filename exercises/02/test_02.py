@@ -203,6 +203,12 @@ def like(client, book_id, count):
 def test_each_post_adds_a_like_to_its_own_book(client, inputs):
     first, second = inputs.sample(list(BOOKS), 2, label="books")
     before = {book_id: likes_of(client, book_id) for book_id in (first, second)}
+    expect(
+        before == {first: 0, second: 0},
+        f"before any like, GET /books/<id>/likes showed {before} for books {first} and {second};"
+        " a book nobody has liked has 0 likes.",
+        fix="start every count at 0, as the starter's LIKES does.",
+    )
     like(client, first, before[first] + 1)
     like(client, first, before[first] + 2)
     after = likes_of(client, first)
@@ -220,6 +226,22 @@ def test_each_post_adds_a_like_to_its_own_book(client, inputs):
         fix="keep a count per book, LIKES[book_id], and add to the one of the book in the URL.",
     )
     like(client, second, before[second] + 1)
+
+
+@pytest.mark.task("methods")
+@pytest.mark.fresh_app
+def test_likes_of_an_unknown_book_are_not_found(client, inputs):
+    book_id = inputs.integer(4, 999_999, label="unknown")
+    for method in ("GET", "POST"):
+        response = client.open(f"/books/{book_id}/likes", method=method)
+        expect_status(
+            response,
+            404,
+            errors={
+                "KeyError": f"LIKES[{book_id}] raised KeyError: keep the starter's"
+                " `if book_id not in BOOKS: abort(404)` at the top of book_likes.",
+            },
+        )
 
 
 @pytest.mark.task("methods")
@@ -290,6 +312,13 @@ def test_every_book_in_the_list_links_to_its_page(client, probe):
                 f" {expected!r}.",
                 fix=url_for_fix(probe),
             )
+        listed = BOOKS.get(book.get("id"), {})
+        expect(
+            book.get("title") == listed.get("title"),
+            f"GET /books gave book {book.get('id')!r} the entry {book!r}, without its title"
+            f" {listed.get('title')!r} under 'title'.",
+            fix="keep each entry's \"id\" and \"title\" as the starter has them, and add \"url\".",
+        )
         page = client.get(book["url"])
         expect_status(page, 200)
         expect_json(page, BOOKS[book["id"]])
