@@ -107,8 +107,9 @@ class WarmServer:
         return _reply(self._socket.recv(_MESSAGE), "status")
 
     def release(self, pid: int) -> None:
-        """Kill a child that is no longer needed; the server reaps it without a reply."""
-        _kill(pid)
+        """Have the server kill and reap a child that is no longer needed, without a reply. Only
+        the server signals it: as its parent, it knows the pid is still that child's until it
+        reaps it, where the grader could hit whatever process took the number after."""
         self._socket.send(pickle.dumps(("release", pid)))
 
     def close(self) -> None:
@@ -250,13 +251,16 @@ def _requests(
         if kind == "stop":
             return
         if kind == "release":
+            if payload in live:  # a child of this server's, not yet reaped
+                _kill(payload)
             _reap(payload, statuses)
             live.discard(payload)
             continue
         if kind == "wait":
             if payload in statuses:  # how its learner's process ended, if it is on its way
                 select.select([statuses[payload]], [], [], _REPORT_WAIT)
-            _kill(payload)
+            if payload in live:
+                _kill(payload)
             status = _reap(payload, statuses)
             live.discard(payload)
             control.send(json.dumps(["status", status]).encode())
