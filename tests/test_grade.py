@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import pty
 import shutil
 import signal
 import socket
@@ -22,7 +23,7 @@ import pytest
 from checker.grade import cohort, isolation
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
-from tests.conftest import as_nobody, give_to_nobody
+from tests.conftest import NOBODY, as_nobody, give_to_nobody
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 HIDDEN = ROOT / "tests" / "hostile_hidden"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if (path / "expected.toml").is_file())
+# Graded on exercise 03 with the rest, but for a case that needs more exercises (its own test).
+ALONE = {"lock-relay"}
+CASES = [case for case in CASES if case not in ALONE]
 SANDBOX_ONLY = {
     "network",
     "read-secrets",
@@ -44,6 +48,10 @@ SANDBOX_ONLY = {
     "kill-all",
     "ipc-stash",
     "exec-at-import",
+    "cwd-home",
+    "terminal",
+    "var-socket",
+    "memory-hoard",
 }  # need a sandbox: namespaces, and a separate uid or a user namespace
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="grading needs fork (use WSL)")
@@ -70,11 +78,14 @@ def listener() -> Iterator[list[str]]:
             seen.append(str(address))
             connection.close()
 
-    # UNIX sockets of other services: one in /tmp, one in /run (the unix-socket case looks).
+    # UNIX sockets of other services: in /tmp, in /run and, as a database's, in a folder under
+    # /var/lib (the unix-socket and var-socket cases look).
     unix = []
-    for folder in (Path(tempfile.gettempdir()), Path("/run")):
+    service = Path("/var/lib") / f"workbook-hostile-{os.getpid()}"
+    for folder in (Path(tempfile.gettempdir()), Path("/run"), service):
         path = folder / f"workbook-hostile-{os.getpid()}.sock"
         try:
+            folder.mkdir(mode=0o755, exist_ok=True)
             path.unlink(missing_ok=True)
             listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             listening.bind(str(path))
@@ -106,6 +117,7 @@ def listener() -> Iterator[list[str]]:
     for listening, path in unix:
         listening.close()
         path.unlink(missing_ok=True)
+    shutil.rmtree(service, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -133,9 +145,14 @@ def hostile_run(
     base = tmp_path_factory.mktemp(f"hostile-{request.param}")
     out, submissions, mine = base / "results", base / "submissions", base / "mine"
     submissions.mkdir()
+    # The instructor's folder, where the grading is started from: the learners see none of it.
     mine.mkdir()
     (mine / "notes.txt").write_text("the instructor's own file, which no learner may change\n")
-    protected = [submissions, out, HIDDEN, ROOT / "solutions", ROOT / "tests"]
+    (mine / "grades-last-year.csv").write_text("learner,total\nada,20\n")
+    (mine / ".ssh").mkdir(mode=0o700)
+    (mine / ".ssh" / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    os.chmod(mine / ".ssh" / "id_ed25519", 0o600)
+    protected = [submissions, out, HIDDEN, ROOT / "solutions", ROOT / "tests", mine, "/dev/pts"]
     environment = {"WORKBOOK_PROTECTED": os.pathsep.join(str(path) for path in protected)}
     sandboxed = SANDBOXED or unprivileged
     for case in CASES:
@@ -155,15 +172,25 @@ def hostile_run(
         scratch = base / "tmp"
         scratch.mkdir()
         give_to_nobody(base)
-        done = subprocess.run(
-            [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--out", str(out),
-             "-e", "03", "--hidden", str(HIDDEN), "--check-timeout", "2", "--workers", "2"],
-            cwd=ROOT,
-            env={**os.environ, **environment, "TMPDIR": str(scratch), "HOME": str(mine)},
-            preexec_fn=as_nobody([base]),
-            capture_output=True,
-            text=True,
-        )  # fmt: skip
+        # On a terminal of its user's own, as an instructor's grading is: the learners may
+        # neither write on it nor read what is typed there (the terminal case tries).
+        terminal, its_end = pty.openpty()
+        os.fchown(its_end, NOBODY, -1)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "checker.cli", "grade", str(submissions), "--out",
+                 str(out), "-e", "03", "--hidden", str(HIDDEN), "--check-timeout", "2",
+                 "--workers", "2"],
+                cwd=mine,
+                env={**os.environ, **environment, "TMPDIR": str(scratch), "HOME": str(mine)},
+                preexec_fn=as_nobody([base]),
+                stdin=its_end,
+                capture_output=True,
+                text=True,
+            )  # fmt: skip
+        finally:
+            os.close(terminal)
+            os.close(its_end)
         assert done.returncode == 0, done.stderr[-2000:]
         assert "not active: separate uid\n" in done.stdout  # every other protection held
         assert list(scratch.iterdir()) == []
@@ -171,9 +198,12 @@ def hostile_run(
         return
     options = Options(exercises=("03",), hidden=HIDDEN, check_timeout=2.0, workers=2)
     os.environ.update(environment)
+    started_in = os.getcwd()
+    os.chdir(mine)  # the grader's workers and warm servers start from the instructor's folder
     try:
         tally = cohort.grade(submissions, out, options, root=ROOT)
     finally:
+        os.chdir(started_in)
         del os.environ["WORKBOOK_PROTECTED"]
     assert not tally.failures
     yield HostileRun(out, sandboxed=SANDBOXED)
@@ -546,6 +576,31 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
     outcomes = {(row[0], row[3]) for row in comparable(on_cluster)}
     assert ("forged-reply", "flagged") in outcomes and ("patch-harness", "flagged") in outcomes
     assert not Path("/tmp/workbook-hostile-unpickled").exists()
+
+
+@pytest.mark.skipif(not SANDBOXED, reason="needs a sandbox")
+def test_no_app_of_a_learner_outlives_its_exercise(tmp_path: Path) -> None:
+    """lock-relay's hidden 03 app would pass what hidden requests showed, through file locks,
+    to its 04 app, for a visible check to quote: it has ended before the 04 app loads."""
+    submissions = tmp_path / "cohort"
+    shutil.copytree(HOSTILE / "lock-relay", submissions / "lock-relay")
+    out = tmp_path / "out"
+    options = Options(exercises=("03", "04"), hidden=HIDDEN, check_timeout=6.0, workers=1)
+    tally = cohort.grade(submissions, out, options, root=ROOT)
+    assert tally.done == 1 and not tally.failures
+    expected = tomllib.loads((HOSTILE / "lock-relay" / "expected.toml").read_text())
+    found = rows(out)
+    for task, wanted in expected["tasks"].items():
+        outcome, _, message = found[("lock-relay", task)]
+        assert outcome == wanted["outcome"], f"{task}: {outcome}: {message}"
+        assert wanted["message"] in message, f"{task}: {message!r}"
+    for path in out.rglob("*"):
+        if (
+            path.is_file()
+            and path.suffix in (".html", ".json", ".csv")
+            and path.name != "report.html"
+        ):
+            assert "HIDDEN-CHECK-SECRET" not in path.read_text(errors="replace"), path
 
 
 def _no_sandbox_here() -> None:

@@ -202,8 +202,10 @@ class _GradingSession:
         key = _key(exercise, fresh, hidden)
         found = state.targets.get(key)
         if found is None:
-            if hidden:  # the visible checks are done: their apps end before a hidden one starts
-                self._close_visible(exercise, state)
+            # One set of a learner's apps at a time: those of other exercises, and the visible
+            # ones before a hidden one starts, end first, so what a hidden check's requests show
+            # has no app of the learner's alive to pass it to (even through file locks).
+            self._close_others(exercise, hidden, state)
             found = self._start(exercise, state, hidden=hidden)
             state.targets[key] = found
         if isinstance(found, LearnerUnavailable):
@@ -232,9 +234,7 @@ class _GradingSession:
         state = self.learners[learner]
         if exercise.id not in state.seeds:
             files = state.submission.exercises[exercise.id].files
-            state.seeds[exercise.id] = learner_seed(
-                self.settings.seed, learner, exercise.id, files
-            )
+            state.seeds[exercise.id] = learner_seed(self.settings.seed, learner, exercise.id, files)
         return state.seeds[exercise.id]
 
     # pytest hooks.
@@ -357,10 +357,13 @@ class _GradingSession:
             return problem
         return target
 
-    def _close_visible(self, exercise: Exercise, state: _Learner) -> None:
-        for key in [k for k in state.targets if k.split()[0] == exercise.id and "hidden" not in k]:
+    def _close_others(self, exercise: Exercise, hidden: bool, state: _Learner) -> None:
+        for key in list(state.targets):
+            parts = key.split()
+            if (parts[0], parts[1:2] == ["hidden"]) == (exercise.id, hidden):
+                continue
             if isinstance(state.targets[key], SandboxedLearner):
-                # What it printed was read already; a later visible check gets a new app.
+                # What it printed was read already; a later check of its kind gets a new app.
                 _end(state.targets.pop(key))
 
     def _finish(self, learner: str, config: pytest.Config) -> None:

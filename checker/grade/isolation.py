@@ -367,6 +367,7 @@ def filter_system_calls(*, processes: int) -> None:
     for call in (
         *("unshare", "setns", "mount", "umount2", "pivot_root", "mount_setattr"),
         *("keyctl", "add_key", "request_key"),  # the kernel's keyrings are not per namespace
+        "memfd_create",  # memory no limit counts until it is mapped
     ):
         rules.add_rule(refused, call)
     rules.add_rule(
@@ -529,11 +530,31 @@ def protections(limits: Limits, *, separate_uid: bool) -> list[Protection]:
             f"children run as uid {FIRST_UID}+"
             if uid
             else "children run as the grader's own user, each in a user namespace of its own "
-            "with no capabilities"
+            f"with no capabilities{_kept_groups()}"
             if sandbox and not root
             else f"children run as the grader's own user: {missing or 'turned off'}",
         ),
     ]
+
+
+def _kept_groups() -> str:
+    """The grader's supplementary groups, which a child without root keeps (an unprivileged
+    process cannot drop them), in words for the report."""
+    import grp
+
+    extra = sorted(set(os.getgroups()) - {os.getgid()})
+    if not extra:
+        return ""
+    names = []
+    for gid in extra:
+        try:
+            names.append(grp.getgrgid(gid).gr_name)
+        except KeyError:
+            names.append(str(gid))
+    return (
+        f", but with the grader's groups ({', '.join(names)}): what those groups may read outside"
+        " the hidden folders, the children may read"
+    )
 
 
 def unprotected(found: Sequence[Protection]) -> list[str]:
@@ -578,8 +599,10 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     In a new mount namespace: /tmp is a fresh tmpfs of ``disk_mb`` holding a copy of the
     workspace (all but ``leave``, the output file the grader reads from the original), and
     /var/tmp and /dev/shm are folders of that same tmpfs, so all it writes shares one cap and is
-    gone with its last process. The grader's scratch folder, where other learners' workspaces
-    are, is covered; /run, where other services' UNIX sockets live, is empty; every top-level
+    gone with its last process; it holds at most ``disk_mb`` x 256 files. The grader's scratch
+    folder, where other learners' workspaces are, is covered; /run and /var, where other
+    services' UNIX sockets live, are empty (but /var/tmp); /dev holds only null, zero, full,
+    random, urandom and tty, and no terminal of the grader's; every top-level
     folder that is not the system's (/home, /root, /opt, /srv, ...) is empty but for Python and
     its packages, bound back; and /proc shows only its own pid namespace. Its System V and POSIX
     IPC are its own, and everything but its temporary space is read-only. Needs Linux and root
@@ -603,17 +626,32 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         (path, os.open(path, os.O_RDONLY | os.O_DIRECTORY))
         for path in _covered([*_PRIVATE, *elsewhere])
     ]
-    _mount(libc, "/tmp", flags, f"size={disk_mb}m,mode=1777")
-    bound = {}
+    devices = [(name, os.open(f"/dev/{name}", O_PATH)) for name in _DEVICES]
+    # Files count as well as bytes: empty folders by the hundred thousand cost kernel memory.
+    _mount(libc, "/tmp", flags, f"size={disk_mb}m,nr_inodes={disk_mb * 256},mode=1777")
+    # /var holds other services' sockets and data (a database's socket under /var/lib), /dev the
+    # grader's terminals and whatever devices its user may open: both are replaced, /var by an
+    # empty folder and /dev by the few devices any program needs.
+    _mount(libc, "/var", flags, "size=64k,mode=755")
+    _mount(libc, "/dev", MS_NOSUID, "size=64k,mode=755")
+    for name, held in devices:
+        node = Path("/dev") / name
+        node.touch()
+        if libc.mount(f"/proc/self/fd/{held}".encode(), str(node).encode(), None, MS_BIND, None):
+            node.unlink()  # a device this host does not have, or will not share
+        os.close(held)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):  # fmt: skip
+        os.symlink(target, f"/dev/{name}")
+    Path("/dev/pts").mkdir()  # no terminals: the grader's are not the learner's to open
     for folder, inside in (("/var/tmp", ".var-tmp"), ("/dev/shm", ".shm")):
         shared = Path("/tmp") / inside
         shared.mkdir(mode=0o1777)
         os.chmod(shared, 0o1777)
-        bound[folder] = (
-            Path(folder).is_dir()
-            and not Path(folder).is_symlink()
-            and libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None) == 0
-        )
+        Path(folder).mkdir()
+        if libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"cannot bind {folder}: {os.strerror(error)}")
     shutil.copytree(
         f"/proc/self/fd/{original}",
         CHILD_WORKSPACE,
@@ -641,13 +679,15 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
             error = ctypes.get_errno()
             raise OSError(error, f"cannot bind {path} back into place: {os.strerror(error)}")
         os.close(held)
-    _read_only(libc, ["/tmp", *(folder for folder in ("/var/tmp", "/dev/shm") if bound[folder])])
+    _read_only(libc, ["/tmp", "/var/tmp", "/dev/shm"])
     libc.mount(b"proc", b"/proc", b"proc", flags | MS_NOEXEC, b"hidepid=invisible")
     return CHILD_WORKSPACE
 
 
 MS_NOEXEC = 8
-_PRIVATE = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run"))
+O_PATH = getattr(os, "O_PATH", 0o10000000)
+_PRIVATE = (Path("/tmp"), Path("/var"), Path("/dev"), Path("/run"))
+_DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 
 
 def python_paths() -> list[Path]:
@@ -656,7 +696,43 @@ def python_paths() -> list[Path]:
 
     paths = [Path(sys.base_prefix), Path(sys.prefix), Path(checker.__file__).parent]
     paths += [Path(entry) for entry in sys.path if entry]
-    return [path for path in paths if path.exists() and path.name != "python311.zip"]
+    # A home folder, or / itself, on the path (PYTHONPATH=~, say) would hand the learner all of
+    # it: only the folders Python and the packages are in go through.
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError, OSError):
+        home = Path("/")
+    too_wide = {home, *home.parents}
+    fixed = paths[:3]
+    return [
+        path
+        for path in paths
+        if path.exists()
+        and path.name != "python311.zip"
+        and path.resolve() not in too_wide
+        and (path in fixed or _holds_python(path))
+    ]
+
+
+_PYTHON_FILES = (".py", ".pyc", ".so", ".pyd", ".pth")
+
+
+def _holds_python(folder: Path) -> bool:
+    """Whether a folder on the path has something to import at its top: a module, a package,
+    a .pth file. A folder of other things (an instructor's, where the grading was started with
+    PYTHONPATH=.) is not bound into the children for being on the path."""
+    if folder.is_file():
+        return folder.suffix in (".zip", ".egg", ".whl")
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(_PYTHON_FILES):
+                    return True
+                if entry.is_dir() and os.path.exists(os.path.join(entry.path, "__init__.py")):
+                    return True
+    except OSError:
+        return False
+    return False
 
 
 _SYSTEM = frozenset(

@@ -79,7 +79,7 @@ class WarmServer:
         # children and remove the scratch folder.
         ours, theirs = _socket_pair()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "checker.grade.sandbox", str(theirs.fileno())],
+            [sys.executable, "-c", _START, str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
@@ -125,6 +125,13 @@ class WarmServer:
             self._process.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
+
+# The warm server's start: `python -m` would put the folder the grader was started from first on
+# its path, and so into every child (an instructor's home folder, say); this takes it off first.
+_START = (
+    "import sys; del sys.path[0]; import runpy; runpy.run_module('checker.grade.sandbox', "
+    "run_name='__main__', alter_sys=True)"
+)
 
 # What the warm server, and so every learner's process, inherits of the grader's environment:
 # enough to find Python and its packages and to speak the same language, and nothing else (no
