@@ -395,12 +395,16 @@ def test_get_db_keeps_one_connection_per_request(probe):
 
 
 @pytest.mark.task("get-db")
-@pytest.mark.parametrize(
-    "texts",
-    [["buy milk", "call Ada"], ["Grüße an Zoë", "", "  three  short words "]],
-    ids=["two-notes", "non-ascii-and-empty"],
-)
-def test_notes_saved_in_one_request_are_listed_in_the_next(client, texts):
+@pytest.mark.parametrize("kind", ["two-notes", "non-ascii-and-empty"])
+def test_notes_saved_in_one_request_are_listed_in_the_next(client, inputs, kind):
+    if kind == "two-notes":
+        texts = [f"{inputs.word(label='text')} {inputs.name(label='text')}" for _ in range(2)]
+    else:
+        texts = [
+            f"Grüße an {inputs.name(label='text')}",
+            "",
+            f"  {inputs.word(accents=True, label='text')}  short words ",
+        ]
     ids = []
     for text in texts:
         response = client.post("/notes", json={"text": text})
@@ -512,8 +516,8 @@ def test_every_app_uses_its_own_database(probe, submission, names):
 
 @pytest.mark.task("current-app")
 @pytest.mark.fresh_app
-def test_with_no_test_config_the_notes_go_to_the_instance_folder(probe):
-    text = "first note on a new machine"
+def test_with_no_test_config_the_notes_go_to_the_instance_folder(probe, inputs):
+    text = f"first note from {inputs.name(label='text')}"
     found = probe(notes_on_a_new_machine, text)
     doing = "create_app() with no test config and no instance folder yet, then POST /notes"
     expect(
@@ -538,9 +542,27 @@ def test_with_no_test_config_the_notes_go_to_the_instance_folder(probe):
 # g-user
 
 
+def header_names(inputs, count, *, full=False):
+    """``count`` different names a header can carry (HTTP headers are Latin-1), drawn."""
+    found = []
+    while len(found) < count:
+        name = inputs.name(label="name", avoid=found)
+        if full:
+            name = f"{name} {inputs.name(label='name')}"
+        try:
+            name.encode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        if name not in found:
+            found.append(name)
+    return found
+
+
 @pytest.mark.task("g-user")
-@pytest.mark.parametrize("name", ["ada", "Grace Hopper", "Zoë"])
-def test_whoami_shows_the_user_of_this_request(client, name):
+@pytest.mark.parametrize("kind", ["lowercase", "full-name", "a-name"])
+def test_whoami_shows_the_user_of_this_request(client, inputs, kind):
+    name = header_names(inputs, 1, full=kind == "full-name")[0]
+    name = name.lower() if kind == "lowercase" else name
     response = client.get("/whoami", headers={"X-User": name})
     expect_status(
         response,
@@ -565,10 +587,9 @@ def test_whoami_shows_the_user_of_this_request(client, name):
 
 
 @pytest.mark.task("g-user")
-@pytest.mark.parametrize(
-    "names", [["ada", "grace"], ["linus", "Zoë", "margaret"]], ids=["two", "three"]
-)
-def test_requests_at_the_same_time_each_see_their_own_user(probe, names):
+@pytest.mark.parametrize("count", [2, 3], ids=["two", "three"])
+def test_requests_at_the_same_time_each_see_their_own_user(probe, inputs, count):
+    names = header_names(inputs, count)
     answers = probe(whoami_at_the_same_time, names)
     at_once = " and ".join(repr(name) for name in names)
     for name in names:
@@ -597,12 +618,17 @@ def test_requests_at_the_same_time_each_see_their_own_user(probe, names):
 
 
 @pytest.mark.task("background")
-@pytest.mark.parametrize(
-    "text",
-    ["buy milk", "", "  crème brûlée   à la carte ", "one"],
-    ids=["two", "empty", "spaces", "one"],
-)
-def test_a_thread_records_the_note_with_plain_values(probe, client, text):
+@pytest.mark.parametrize("kind", ["some", "empty", "spaces", "one"])
+def test_a_thread_records_the_note_with_plain_values(probe, client, inputs, kind):
+    drawn = [inputs.word(accents=True, label="text") for _ in range(inputs.integer(2, 6))]
+    if kind == "empty":
+        text = ""
+    elif kind == "one":
+        text = drawn[0]
+    elif kind == "spaces":
+        text = "  " + "   ".join(drawn) + " "
+    else:
+        text = " ".join(drawn)
     found = probe(post_note_and_wait_for_threads, text)
     sent = f"POST /notes with {{'text': {text!r}}}"
     expect(found["status"] == 201, f"{sent} answered {found['status']}, expected 201")
@@ -664,8 +690,10 @@ def test_a_thread_records_the_note_with_plain_values(probe, client, text):
 
 @pytest.mark.task("background")
 @pytest.mark.fresh_app
-def test_activity_lists_each_note_once(client):
-    texts = ["first note here", "second", "", "a b c d e f g h"]
+def test_activity_lists_each_note_once(client, inputs):
+    sizes = inputs.integers(3, 1, 9, label="words")
+    texts = [" ".join(inputs.word(label="text") for _ in range(size)) for size in sizes]
+    texts.insert(inputs.integer(0, 3, label="empty at"), "")
     ids = []
     for text in texts:
         response = client.post("/notes", json={"text": text})

