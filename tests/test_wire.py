@@ -279,3 +279,14 @@ def test_a_fifo_or_a_link_in_its_place_reads_as_nothing_without_blocking(tmp_pat
     assert read_regular(link, 0, 1024) is None
     assert read_regular(tmp_path / "missing", 0, 1024) is None
     assert time.monotonic() - started < 1.0
+
+
+def test_a_message_of_millions_of_empty_lists_is_refused_unread() -> None:
+    flood = b"[" + b",".join([b"[]"] * (wire.MAX_CONTAINERS * 5)) + b"]"  # 1.5 MB
+    with pytest.raises(wire.Malformed, match="lists and objects"):
+        wire.loads(flood)
+
+
+def test_a_large_body_full_of_brackets_is_still_text() -> None:
+    body = '{"items": [' + ",".join(["{}"] * 300_000) + "]}"  # a JSON API's answer, as text
+    assert wire.loads(wire.dumps({"body": body})) == {"body": body}
