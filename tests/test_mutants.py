@@ -25,7 +25,7 @@ THRESHOLD = 0.9
 SAMPLE = 150  # mutants checked per module at most, so the run stays short as modules grow
 JOBS = min(4, os.cpu_count() or 1)  # mutants checked at once
 # The seed every mutant's checks draw their inputs from, as in tests/test_course.py.
-SEED = int(os.environ.get("WORKBOOK_SEED", "20261201"))
+SEED = int(os.environ.get("WORKBOOK_SEED") or "20261201")
 
 
 def learner_files(exercise: Exercise, solution: Path) -> list[str]:
