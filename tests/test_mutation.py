@@ -267,8 +267,11 @@ def answer():
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="each mutant is checked in a forked child")
 def test_worker_kills_wrong_hanging_and_exiting_mutants_and_spares_a_correct_one(
-    make_exercise, tmp_path
+    make_exercise, tmp_path, monkeypatch
 ):
+    scratch = tmp_path / "tmp"  # the worker's temporary folder: nothing may be left in it
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
     folder = make_exercise(SOLUTION, checks=CHECKS)
     solution = tmp_path / "solution"
     solution.mkdir()
@@ -292,3 +295,4 @@ def test_worker_kills_wrong_hanging_and_exiting_mutants_and_spares_a_correct_one
     assert not verdicts[1].killed
     assert verdicts[2].killed and "longer than 2 s" in verdicts[2].reason
     assert verdicts[3].killed and "ended the process" in verdicts[3].reason
+    assert sorted(path.name for path in scratch.iterdir()) == []  # not even the hanging one's

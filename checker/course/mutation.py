@@ -234,15 +234,21 @@ class _Child:
     pid: int
     pipe: int
     started: float
+    scratch: str  # the child's temporary folder, removed however the child ended
     data: bytes = b""
 
 
 def _fork(index: int, exercise: Path, submission: Path) -> _Child:
     read, write = os.pipe()
+    # The copy of the app, and whatever the checks or the mutant write, go in a folder of the
+    # child's own: a mutant killed for hanging, or one that calls os._exit, cleans up nothing.
+    scratch = tempfile.mkdtemp(prefix="workbook-mutant-")
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read)
         try:
+            tempfile.tempdir = scratch
+            os.environ["TMPDIR"] = scratch
             os.setpgid(0, 0)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)  # the worker's requests are not the learner's input
@@ -254,7 +260,7 @@ def _fork(index: int, exercise: Path, submission: Path) -> _Child:
             data = data[os.write(write, data) :]
         os._exit(0)
     os.close(write)
-    return _Child(index, pid, read, time.monotonic())
+    return _Child(index, pid, read, time.monotonic(), scratch)
 
 
 def _run(
@@ -298,6 +304,7 @@ def _finish(
         except ProcessLookupError:
             pass
     os.waitpid(child.pid, 0)
+    shutil.rmtree(child.scratch, ignore_errors=True)
     seconds = time.monotonic() - child.started
     if timed_out is not None:
         verdict = Verdict(True, f"its checks took longer than {timed_out:g} s in all")
