@@ -215,6 +215,17 @@ def overlay(folder: Path, into: Path) -> Path:
 NOBODY = 65534  # the unprivileged user the tests grade as, when they run as root
 
 
+def _can_grade_as_nobody() -> bool:
+    from checker.grade import isolation
+
+    return (
+        sys.platform == "linux" and os.geteuid() == 0 and isolation.seccomp_available()
+    )  # as_nobody needs root to drop to nobody, and libseccomp to stand for a kernel's refusal
+
+
+AS_NOBODY = _can_grade_as_nobody()  # the tests run as root: grading is tried as nobody too
+
+
 def as_nobody(
     reachable: Sequence[Path] = (), *, no_user_namespaces: bool = False
 ) -> Callable[[], None]:

@@ -23,7 +23,7 @@ import pytest
 from checker.grade import cohort, isolation
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
-from tests.conftest import NOBODY, as_nobody, give_to_nobody
+from tests.conftest import AS_NOBODY, NOBODY, as_nobody, give_to_nobody
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,9 +128,6 @@ class HostileRun:
 
 
 SANDBOXED = isolation.why_no_sandbox() == ""
-AS_NOBODY = (
-    sys.platform == "linux" and os.geteuid() == 0 and isolation.seccomp_available()
-)  # the tests run as root: the cohort is graded again as an unprivileged instructor would
 
 
 @pytest.fixture(scope="module", params=["as-is", "unprivileged"])

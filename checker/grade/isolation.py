@@ -196,13 +196,11 @@ def _read_only(libc: ctypes.CDLL, writable: Sequence[str]) -> None:
     """Every mount of this child read-only and without set-uid, but its own ``writable`` ones."""
     if not _mount_attributes(libc, "/", set=MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, recursive=True):
         if _in_user_namespace:  # the grader's own files would be the learner's to change
-            error = ctypes.get_errno()
-            raise OSError(error, f"cannot make / read-only: {os.strerror(error)}")
+            raise _failed("cannot make / read-only")
         return  # as root, the child's own uid owns nothing outside its workspace anyway
     for where in writable:
         if not _mount_attributes(libc, where, clear=MOUNT_ATTR_RDONLY):
-            error = ctypes.get_errno()
-            raise OSError(error, f"cannot make {where} writable: {os.strerror(error)}")
+            raise _failed(f"cannot make {where} writable")
 
 
 CAP_VERSION_3 = 0x20080522
@@ -229,16 +227,14 @@ def _own_user_namespace(inside: int) -> None:
     libc = _libc()
     assert libc is not None
     if libc.unshare(CLONE_NEWUSER) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"cannot make a user namespace: {os.strerror(error)}")
+        raise _failed("cannot make a user namespace")
     _map_to(0, 0, inside)
     last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
     for capability in range(last + 1):
         libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
     nothing = (_CapabilitySet * 2)()
     if libc.capset(ctypes.byref(_CapabilityHeader(CAP_VERSION_3, 0)), nothing) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"cannot drop capabilities: {os.strerror(error)}")
+        raise _failed("cannot drop capabilities")
 
 
 def _expose(libc: ctypes.CDLL, paths: Sequence[Path]) -> None:
@@ -621,18 +617,18 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     flags = MS_NOSUID | MS_NODEV
     # Python and the packages may live in a folder about to be covered (a CI's venv in /tmp):
     # hold them open, to bind them back into place.
-    elsewhere = _elsewhere()
-    needed = [
-        (path, os.open(path, os.O_RDONLY | os.O_DIRECTORY))
-        for path in _covered([*_PRIVATE, *elsewhere])
-    ]
+    elsewhere, below = child_layout()
+    needed = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in below]
     devices = [(name, os.open(f"/dev/{name}", O_PATH)) for name in _DEVICES]
     # Files count as well as bytes: empty folders by the hundred thousand cost kernel memory.
     _mount(libc, "/tmp", flags, f"size={disk_mb}m,nr_inodes={disk_mb * 256},mode=1777")
-    # /var holds other services' sockets and data (a database's socket under /var/lib), /dev the
-    # grader's terminals and whatever devices its user may open: both are replaced, /var by an
-    # empty folder and /dev by the few devices any program needs.
-    _mount(libc, "/var", flags, "size=64k,mode=755")
+    # /run and /var hold other services' sockets and data (a database's socket under /var/lib),
+    # the other top-level folders home folders, /opt, /srv (a second copy of the course, say):
+    # all are emptied. /dev, with the grader's terminals and whatever devices its user may open,
+    # is replaced by the few devices any program needs.
+    for top in ("/run", "/var", *map(str, elsewhere)):
+        if Path(top).is_dir():
+            _mount(libc, top, flags, "size=64k,mode=755")
     _mount(libc, "/dev", MS_NOSUID, "size=64k,mode=755")
     for name, held in devices:
         node = Path("/dev") / name
@@ -650,8 +646,7 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
         os.chmod(shared, 0o1777)
         Path(folder).mkdir()
         if libc.mount(str(shared).encode(), folder.encode(), None, MS_BIND, None) != 0:
-            error = ctypes.get_errno()
-            raise OSError(error, f"cannot bind {folder}: {os.strerror(error)}")
+            raise _failed(f"cannot bind {folder}")
     shutil.copytree(
         f"/proc/self/fd/{original}",
         CHILD_WORKSPACE,
@@ -668,16 +663,11 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     scratch = workspace.parent
     if scratch.is_dir() and scratch != Path("/tmp"):  # not already under the new /tmp
         _mount(libc, str(scratch), flags, "size=4k,mode=000")
-    if Path("/run").is_dir():
-        _mount(libc, "/run", flags, "size=64k,mode=755")
-    for top in elsewhere:  # home folders, /opt, /srv: a second copy of the course, say
-        _mount(libc, str(top), flags, "size=64k,mode=755")
     for path, held in needed:
         path.mkdir(parents=True, exist_ok=True)
         source = f"/proc/self/fd/{held}".encode()
         if libc.mount(source, str(path).encode(), None, MS_BIND | MS_REC, None) != 0:
-            error = ctypes.get_errno()
-            raise OSError(error, f"cannot bind {path} back into place: {os.strerror(error)}")
+            raise _failed(f"cannot bind {path} back into place")
         os.close(held)
     _read_only(libc, ["/tmp", "/var/tmp", "/dev/shm"])
     libc.mount(b"proc", b"/proc", b"proc", flags | MS_NOEXEC, b"hidepid=invisible")
@@ -741,6 +731,15 @@ _SYSTEM = frozenset(
 )  # fmt: skip
 
 
+@functools.cache
+def child_layout() -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """What every child of a warm server covers besides the system's folders (the other
+    top-level ones: home folders, /opt, /srv, ...), and Python's folders below all it covers, to
+    bind back. The same for every child: the warm server works it out once before it forks."""
+    elsewhere = tuple(_elsewhere())
+    return elsewhere, tuple(_covered([*_PRIVATE, *elsewhere]))
+
+
 def _elsewhere() -> list[Path]:
     """The top-level folders that are not the system's: home folders, /opt, /srv, /work, ..."""
     found = []
@@ -765,10 +764,15 @@ def _covered(tops: Sequence[Path]) -> list[Path]:
     return [path for path in found if not any(other in path.parents for other in found)]
 
 
+def _failed(doing: str) -> OSError:
+    """The error of the C library call that just failed, saying what it was for."""
+    error = ctypes.get_errno()
+    return OSError(error, f"{doing}: {os.strerror(error)}")
+
+
 def _mount(libc: ctypes.CDLL, where: str, flags: int, options: str) -> None:
     if libc.mount(b"tmpfs", where.encode(), b"tmpfs", flags, options.encode()) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"cannot mount a private tmpfs on {where}: {os.strerror(error)}")
+        raise _failed(f"cannot mount a private tmpfs on {where}")
 
 
 CLONE_NEWPID = 0x20000000

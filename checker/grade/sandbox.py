@@ -215,6 +215,7 @@ def _prepare(preload: Sequence[str], hide: Sequence[Path]) -> None:
         except ImportError:
             pass  # a course library that is not installed; the exercise that needs it will say so
     _warm_up()
+    isolation.child_layout()  # worked out here once, for every child to inherit
 
 
 def _reap(pid: int, statuses: dict[int, int]) -> int:
