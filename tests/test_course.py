@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from checker import course
+from checker import course, plugin
 from checker.course import manifest
 from checker.course.manifest import Exercise
 from checker.course.results import ExerciseResult, Outcome
@@ -36,10 +37,55 @@ ALTERNATIVES = sorted(
 SEED = int(os.environ.get("WORKBOOK_SEED") or "20261201")
 
 
-def check(exercise: Exercise, submission: Path | None = None) -> ExerciseResult:
-    _, results = runner.check([exercise.directory], submission=submission, seed=SEED)
+# What each check found (outcome and message) in the runs below, by module and subject, for
+# test_no_verdict_depends_on_what_another_check_left_behind to compare with a backward run.
+FOUND: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+
+
+class _EachCheck:
+    """Runs a module's checks first to last, or last to first, and keeps what each one found."""
+
+    def __init__(self, backwards: bool) -> None:
+        self.backwards = backwards
+        self.found: dict[str, tuple[str, str]] = {}
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        if self.backwards:
+            items.reverse()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        for found in session.config.stash[plugin.run_key].checks:
+            self.found[found.name] = (found.outcome.value, found.message)
+
+
+def run_checks(
+    exercise: Exercise, submission: Path | None, backwards: bool = False
+) -> tuple[ExerciseResult, dict[str, tuple[str, str]]]:
+    """Check ``submission`` (the starter when None): the result, and what each check found."""
+    each = _EachCheck(backwards)
+    _, results = runner.check(
+        [exercise.directory], submission=submission, seed=SEED, plugins=(each,)
+    )
     assert len(results) == 1, f"no result for exercise {exercise.id}"
-    return results[0]
+    # Messages name the learner's files, and the app's private copy or a folder a probe made: new
+    # folders in every run.
+    made = re.compile(re.escape(tempfile.gettempdir()) + r"/workbook-[^/\s'\"]+|/probe-[^/\s'\"]+")
+    where = str(submission or exercise.directory)
+    found = {
+        test: (outcome, made.sub("<made>", text.replace(where, "<submission>")))
+        for test, (outcome, text) in each.found.items()
+    }
+    return results[0], found
+
+
+def check(exercise: Exercise, submission: Path | None = None, subject: str = "") -> ExerciseResult:
+    """Check ``submission``; keep what each check found in FOUND as ``subject``, if given."""
+    result, found = run_checks(exercise, submission)
+    if subject:
+        FOUND[exercise.id, subject] = found
+    return result
 
 
 def by_task(result: ExerciseResult) -> dict[str, tuple[Outcome, str]]:
@@ -79,7 +125,7 @@ def test_exercise_folder_has_no_python_file_the_checks_would_call_stray(exercise
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_solution_scores_full_marks(exercise: Exercise):
-    result = check(exercise, ROOT / "solutions" / exercise.id)
+    result = check(exercise, ROOT / "solutions" / exercise.id, "the solution")
     failing = {
         task: found for task, found in by_task(result).items() if found[0] is not Outcome.PASSED
     }
@@ -98,7 +144,7 @@ def test_starter_has_a_todo_for_every_task_and_fails_each(exercise: Exercise):
     assert todos == tasks, (
         f"tasks without a # TODO(task-id) in the starter: {sorted(tasks - todos)}"
     )
-    result = check(exercise)
+    result = check(exercise, None, "the starter")
     assert not result.problem, f"the starter must load cleanly: {result.problem}"
     passing = [task for task, (outcome, _) in by_task(result).items() if outcome is Outcome.PASSED]
     assert not passing, f"the untouched starter passes {passing}"
@@ -117,7 +163,8 @@ def test_wrong_submission_fails_with_its_message(folder: Path, tmp_path: Path):
     expected = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
     assert expected.get("about"), "say in `about` what mistake this is"
     exercise = manifest.load(ROOT / "exercises" / folder.parent.name)
-    result = check(exercise, overlay(folder, tmp_path / "submission"))
+    subject = f"tests/mistakes/{folder.parent.name}/{folder.name}"
+    result = check(exercise, overlay(folder, tmp_path / "submission"), subject)
     found = by_task(result)
     assert result.points < exercise.points, "a wrong submission must not score full marks"
     assert expected.get("tasks"), "name at least one task and the message it must show"
@@ -129,6 +176,35 @@ def test_wrong_submission_fails_with_its_message(folder: Path, tmp_path: Path):
         absent = wanted.get("absent", [])
         for text in [absent] if isinstance(absent, str) else absent:
             assert text not in shown, f"{task_id}: a wrong explanation, {text!r}, in {shown!r}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_no_verdict_depends_on_what_another_check_left_behind(exercise: Exercise, tmp_path: Path):
+    """Every check finds the same (outcome and message) when the module's checks run in the
+    opposite order, for the solution and for every wrong submission: a check that changes the
+    app's state must leave nothing another task's check sees, or a mistake in one task is blamed
+    on another, or hidden by a check that happened to run first."""
+    mine = [path for path in MISTAKES if path.parent.name == exercise.id]
+    subjects = {
+        "the starter": None,
+        "the solution": ROOT / "solutions" / exercise.id,
+        **{
+            f"tests/mistakes/{exercise.id}/{path.name}": overlay(path, tmp_path / path.name)
+            for path in mine
+        },
+    }
+    for name, submission in subjects.items():
+        if (exercise.id, name) not in FOUND:  # this subject's own test did not run first
+            check(exercise, submission, name)
+        _, backward = run_checks(exercise, submission, backwards=True)
+        found = [FOUND[exercise.id, name], backward]
+        assert found[0], f"{name}: no check ran"
+        changed = {
+            test: (found[0][test], found[1].get(test))
+            for test in found[0]
+            if found[0][test] != found[1].get(test)
+        }
+        assert not changed, f"{name}: with the checks run backwards, {changed}"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)

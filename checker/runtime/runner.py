@@ -62,6 +62,7 @@ def check(
     app: Any = None,
     first_failure: bool = False,
     seed: int | None = None,
+    plugins: Sequence[object] = (),
 ) -> tuple[int, list[ExerciseResult]]:
     """Check the exercises in ``folders`` in this process; return pytest's exit code and results.
 
@@ -69,7 +70,7 @@ def check(
     checks run against that Flask app object instead of the learner's files. With
     ``first_failure``, the run stops at the first check that does not pass (pytest's ``-x``), and
     tasks none of whose checks ran are scored missing. With ``seed``, the checks draw their inputs
-    from it (otherwise from a new seed).
+    from it (otherwise from a new seed). ``plugins`` are more pytest plugins for this run.
     """
     collector = _Collector(app)
     args = pytest_args(folders, submission=submission, timeout=timeout, seed=seed)
@@ -78,7 +79,7 @@ def check(
     if first_failure:
         args += ["-x"]
     try:
-        code = pytest.main(args, plugins=[collector])
+        code = pytest.main(args, plugins=[collector, *plugins])
     finally:
         _forget_checks(folders)
     if code in _BROKEN:

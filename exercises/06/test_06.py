@@ -214,6 +214,7 @@ def test_the_test_config_is_applied(probe):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("factory")
 @pytest.mark.parametrize("kind", ["two-secrets", "testing-off"])
 def test_every_call_builds_a_new_app_with_its_own_config(probe, inputs, kind):
@@ -304,6 +305,7 @@ def override_of(inputs, kind):
     return {}
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("config-layers")
 @pytest.mark.parametrize("kind", OVERRIDES)
 def test_a_test_config_overrides_only_what_it_names(probe, inputs, kind):
@@ -329,6 +331,7 @@ def test_a_test_config_overrides_only_what_it_names(probe, inputs, kind):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("config-layers")
 def test_the_default_database_is_in_the_instance_folder(probe):
     config = _test_config()
@@ -501,6 +504,7 @@ def _tests_membership(source):
     return False
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("secret-key")
 @pytest.mark.parametrize(
     "config",
@@ -647,6 +651,7 @@ def test_flask_sqlalchemy_is_bound_to_the_app(probe):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("extension")
 @pytest.mark.parametrize("paged", ["first", "second"])
 def test_each_app_has_its_own_database(probe, inputs, paged):

@@ -559,9 +559,26 @@ def names_id(error, book_id):
     return isinstance(error, str) and re.search(rf"(?<!\d){book_id}(?!\d)", error) is not None
 
 
+def expect_pages_still_answer(client, probe, inputs):
+    """A 404 counts only while the pages that exist still answer: a catalog whose every page is
+    a 404 has no 404 handling to grade."""
+    book_id, title, _ = inputs.choice(BOOKS, label="book")
+    for path in ("/catalog/", f"/catalog/{book_id}"):
+        response = client.get(path)
+        expect_page(response, probe, path)
+        if path != "/catalog/":
+            expect(
+                title in body_text(response),
+                f"{response.request_line} answered a page without the book's title {title!r}: "
+                "a missing book's 404 counts once the books that exist are shown "
+                "(task catalog-blueprint)",
+            )
+
+
 @pytest.mark.task("catalog-404")
 @pytest.mark.parametrize("kind", ["zero", "drawn"])
 def test_missing_book_answers_json_404(client, probe, inputs, kind):
+    expect_pages_still_answer(client, probe, inputs)
     book_id = 0 if kind == "zero" else inputs.integer(1, 99_999, avoid=BOOK_IDS, label="id")
     response = client.get(f"/catalog/{book_id}")
     body = response.get_json()
@@ -625,6 +642,7 @@ def test_catalog_has_its_own_404_handler(probe):
 @pytest.mark.task("site-404")
 @pytest.mark.parametrize("kind", UNKNOWN_URLS)
 def test_unknown_url_answers_the_html_404_page(client, probe, inputs, kind):
+    expect_pages_still_answer(client, probe, inputs)
     path = unknown_url(inputs, kind)
     response = client.get(path)
     rendered = any(template.name == "404.html" for template in response.templates)

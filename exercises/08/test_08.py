@@ -202,6 +202,7 @@ def notes_on_a_new_machine(app, text):
     except Exception as error:
         return {"raised": _summary(error, _folder(app))}
     found = {"raised": None, "database": new_app.config.get("DATABASE"), "instance": folder}
+    running = set(threading.enumerate())
     try:
         client = new_app.test_client()
         posted = client.post("/notes", json={"text": text})
@@ -210,8 +211,28 @@ def notes_on_a_new_machine(app, text):
         found["notes"] = listed.get_json(silent=True)
     except Exception as error:
         found["raised"] = _summary(error, _folder(app))
+    for thread in set(threading.enumerate()) - running:  # the activity thread, before looking
+        thread.join(timeout=2)
     found["files"] = sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+    found["stored"] = _notes_in(os.path.join(folder, "notes.sqlite"))
     return found
+
+
+def _notes_in(path):
+    """The texts in the note table of the SQLite file at ``path``; None without such a table.
+
+    A file that is only there is not enough: the app's activity thread connects to DATABASE too,
+    which makes an empty file even when the notes went elsewhere.
+    """
+    if not os.path.isfile(path):
+        return None
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in connection.execute("SELECT text FROM note ORDER BY id")]
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
 
 
 def whoami_at_the_same_time(app, names):
@@ -485,12 +506,16 @@ def test_connection_is_closed_after_every_request(probe):
 
 
 @pytest.mark.task("current-app")
-@pytest.mark.parametrize(
-    "names",
-    [["first.sqlite", "second.sqlite"], ["notes for zoë.sqlite", "other.db"]],
-    ids=["two-apps", "non-ascii-path"],
-)
-def test_every_app_uses_its_own_database(probe, submission, names):
+@pytest.mark.parametrize("kind", ["two-apps", "non-ascii-path"])
+def test_every_app_uses_its_own_database(probe, submission, inputs, kind):
+    first = inputs.word(accents=kind == "non-ascii-path", label="file")
+    second = inputs.word(label="file")
+    while second == first:
+        second = inputs.word(label="file")
+    if kind == "non-ascii-path":
+        names = [f"notes for {inputs.name(label='name')} {first}.sqlite", f"{second}.db"]
+    else:
+        names = [f"{first}.sqlite", f"{second}.sqlite"]
     found = probe(databases_used, names)
     expect(found is not None, NO_GET_DB, fix=NO_GET_DB_FIX)
     source = submission["db.py"]
@@ -542,6 +567,14 @@ def test_with_no_test_config_the_notes_go_to_the_instance_folder(probe, inputs):
         f"after {doing}, the instance folder {found['instance']} holds {found['files']}, expected "
         f"notes.sqlite (DATABASE is {found['database']!r})",
         fix="default DATABASE to os.path.join(app.instance_path, 'notes.sqlite')",
+    )
+    expect(
+        found["stored"] == [text],
+        f"after {doing}, the note table of {found['instance']}/notes.sqlite holds "
+        + ("no note table" if found["stored"] is None else f"{found['stored']!r}")
+        + f", expected the one note posted (DATABASE is {found['database']!r})",
+        fix="get_db() must connect to current_app.config['DATABASE'], whose default is "
+        "os.path.join(app.instance_path, 'notes.sqlite')",
     )
 
 
