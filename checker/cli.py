@@ -67,6 +67,11 @@ def _exercise(root: Path, number: str) -> Exercise:
     raise WorkbookError(f"there is no exercise {number!r}; the exercises are {known}")
 
 
+def _count(number: int, one: str, many: str = "") -> str:
+    """``1 learner``, ``2 learners``: a number with its noun."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 @click.group(cls=_Workbook, invoke_without_command=True)
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -433,10 +438,11 @@ def grade(
         if progress.live.is_started:
             progress.stop()  # a bar never started would be drawn, empty, after the error
     console = Console()
+    graded = tally.done - tally.skipped
     console.print(
-        f"Graded {tally.done - tally.skipped} learners"
+        f"Graded {_count(graded, 'learner')}"
         + (f" ({tally.skipped} already in the gradebook)" if tally.skipped else "")
-        + f"; {tally.timeouts} timeouts, {tally.crashes} crashes."
+        + f"; {_count(tally.timeouts, 'timeout')}, {_count(tally.crashes, 'crash', 'crashes')}."
     )
     console.print(
         f"Inputs drawn from the cohort's seed {tally.seed} (kept in the gradebook; each learner's "

@@ -140,7 +140,7 @@ def test_grade_writes_the_results_and_reports_a_bad_folder_in_one_line(course: P
     (learner / "app.py").write_text(SOLUTION)
     code, out = invoke("grade", str(course / "cohort"), "--out", str(course / "results"), "-j", "1")
     assert code == 0, out
-    assert "Graded 1 learners" in out
+    assert "Graded 1 learner; 0 timeouts, 0 crashes." in out
     assert (course / "results" / "grades.csv").read_text().splitlines()[1].startswith("ada,5,0,5")
     code, out = invoke("grade", str(course / "nowhere"), "--out", str(course / "results"))
     assert code == 1

@@ -121,7 +121,10 @@ def score_distribution(totals: Sequence[int], max_total: int) -> Chart:
         labels.append(Label(x + step / 2, top + plot_h + 16, group.label, "middle", "tick"))
     lines.append(Line(left, top + plot_h, width - right, top + plot_h))
     labels.append(Label(left + plot_w / 2, height - 6, f"total points (of {max_total})", "middle"))
-    description = f"Totals of {len(totals)} learners in {len(groups)} bins from 0 to {max_total}."
+    description = (
+        f"Totals of {len(totals)} learner{'' if len(totals) == 1 else 's'} in {len(groups)} bins"
+        f" from 0 to {max_total}."
+    )
     return Chart(
         chart_id, title, description, width, height, tuple(rects), tuple(lines), tuple(labels)
     )
@@ -233,7 +236,7 @@ def incidents(counts: Sequence[tuple[str, int, int]]) -> Chart:
         ):
             x = middle + offset
             height_ = plot_h * value / peak
-            tooltip = f"{exercise}: {value} learners {word}"
+            tooltip = f"{exercise}: {value} learner{'' if value == 1 else 's'} {word}"
             rects.append(Rect(x, top + plot_h - height_, bar, height_, css, tooltip))
             labels.append(Label(x + bar / 2, top + plot_h - height_ - 5, str(value), "middle"))
         labels.append(Label(middle, top + plot_h + 16, exercise, "middle", "tick"))
