@@ -471,6 +471,103 @@ def test_nothing_outlives_a_grader_killed_with_sigkill(tmp_path: Path) -> None:
     assert sorted(path.name for path in scratch.iterdir()) == []
 
 
+# Bystanders: processes that come and go all the time beside the grader, each reporting any signal
+# it gets (and its parent, one killed by SIGKILL or SIGSTOP'd and never ending on its own).
+BYSTANDERS = """
+import os, random, signal, sys, time
+
+report, stop = sys.argv[1], sys.argv[2]
+seen = wraps = last = 0
+bad = []
+CATCH = [s for s in signal.Signals if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD)]
+while not os.path.exists(stop):
+    try:
+        pid = os.fork()
+    except BlockingIOError:  # every pid taken for a moment: the run goes on
+        time.sleep(0.01)
+        continue
+    if pid == 0:
+        def got(number, frame):
+            with open(report, "a") as out:
+                out.write(f"{os.getpid()} got {signal.Signals(number).name}\\n")
+            os._exit(3)
+        for caught in CATCH:
+            try:
+                signal.signal(caught, got)
+            except (OSError, ValueError):
+                pass
+        time.sleep(random.uniform(0.001, 0.05))
+        os._exit(0)
+    wraps += pid < last
+    last = pid
+    _, status = os.waitpid(pid, 0)
+    seen += 1
+    if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
+        bad.append(f"{pid} ended with status {status}")
+with open(report, "a") as out:
+    out.write("\\n".join([*bad, f"{seen} bystanders, pids reused {wraps} times"]) + "\\n")
+"""
+PIDS = 500  # pids in the test's own pid namespace: every one of them is reused within seconds
+
+
+def _why_no_pid_reuse() -> str | None:
+    """Why this machine cannot run the grader in a pid namespace with few pids, if it cannot."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return "needs root and util-linux's unshare"
+    tried = subprocess.run(
+        ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+         f"echo {PIDS} > /proc/sys/kernel/pid_max"],
+        capture_output=True,
+        timeout=30,
+    )  # fmt: skip
+    if tried.returncode != 0:
+        return "needs a pid_max of a pid namespace's own (Linux 6.14 or later)"
+    return None
+
+
+def test_the_grader_signals_no_process_of_anyone_else_while_pids_are_reused(
+    tmp_path: Path,
+) -> None:
+    why = _why_no_pid_reuse()
+    if why is not None:
+        pytest.skip(why)
+    cohort_folder = tmp_path / "cohort"
+    cases = ["honest", "view-loop", "import-loop", "fork-bomb", "sigkill-self", "os-exit-in-view",
+             "kill-all"]  # fmt: skip
+    for case in cases:
+        shutil.copytree(HOSTILE / case, cohort_folder / case, ignore=shutil.ignore_patterns("*.toml"))
+    bystanders, report, stop = tmp_path / "bystanders.py", tmp_path / "report", tmp_path / "stop"
+    bystanders.write_text(BYSTANDERS)
+    out = tmp_path / "out"
+    grade = [sys.executable, "-m", "checker.cli", "grade", str(cohort_folder), "--out", str(out),
+             "-e", "03", "--workers", "2", "--check-timeout", "1"]  # fmt: skip
+    script = (
+        f"echo {PIDS} > /proc/sys/kernel/pid_max\n"
+        f"{sys.executable} {bystanders} {report} {stop} &\n"
+        f"{' '.join(grade)} > {tmp_path / 'grade.log'} 2>&1; echo $? > {tmp_path / 'code'}\n"
+        f"touch {stop}; wait\n"
+    )
+    subprocess.run(
+        ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        timeout=600,
+        check=True,
+    )
+    log = (tmp_path / "grade.log").read_text()
+    assert (tmp_path / "code").read_text().strip() == "0", log
+    lines = report.read_text().splitlines()
+    *signalled, summary = lines
+    assert signalled == [], "the grader signalled processes that were not its own"
+    seen, reused = [int(word) for word in summary.split() if word.isdigit()]
+    assert seen > 100 and reused >= 1, f"the pids were not reused, so this showed nothing: {summary}"
+    with open(out / "grades.csv", newline="") as handle:
+        grades = {row["learner"]: row for row in csv.DictReader(handle)}
+    assert sorted(grades) == sorted(cases)
+    assert int(grades["honest"]["03"]) == 13
+    assert all(int(grades[case]["03"]) < 13 for case in cases if case != "honest")
+
+
 def test_a_slow_learner_is_named_while_graded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
