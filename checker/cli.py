@@ -181,14 +181,15 @@ def check(exercise: str, submission: Path | None, timeout: float | None, seed: i
 
 
 @main.command()
-@click.argument("exercise")
+@click.argument("exercise", required=False)
 @click.option(
     "--task", "task_id", help="The task to get a hint for (default: the first failing one)."
 )
-def hint(exercise: str, task_id: str | None) -> None:
-    """Show the next hint for the first task that does not pass yet."""
+def hint(exercise: str | None, task_id: str | None) -> None:
+    """Show the next hint for the first task that does not pass yet (of the first exercise not
+    done, when no EXERCISE is given)."""
     root = _root()
-    found = _exercise(root, exercise)
+    found = _exercise(root, exercise) if exercise is not None else _first_not_done(root)
     if task_id is not None and task_id not in {task.id for task in found.tasks}:
         known = ", ".join(task.id for task in found.tasks)
         raise WorkbookError(f"exercise {found.id} has no task {task_id!r}; its tasks are {known}")
@@ -493,6 +494,16 @@ def _solution_seen(root: Path, exercise: Exercise) -> str:
     if seen is None:
         return ""
     return f" [magenta](saw the solution at {seen.passed_tasks} of {seen.tasks} tasks)[/]"
+
+
+def _first_not_done(root: Path) -> Exercise:
+    """The exercise ``workbook hint`` with no number is about; SystemExit 0 when all pass."""
+    found = progress.first_not_done(root, _exercises(root))
+    if found is None:
+        click.secho("Every exercise passes: no hint needed.", fg="green")
+        raise SystemExit(0)
+    click.echo(f"Exercise {found.id} is the first one not done yet.")
+    return found
 
 
 @main.command()

@@ -285,3 +285,34 @@ def test_a_name_with_nothing_to_name_a_zip_by_is_one_line(cloned: Path):
         "workbook: '!!!' (--name) has no letters or digits to name the zip by; "
         "give one with --name, for example --name ada-lovelace"
     )
+
+
+# What comes next
+
+
+def test_full_marks_say_which_lesson_and_command_come_next(course: Path):
+    code, out = invoke("check", "01")
+    assert code == 0
+    lines = out.rstrip().splitlines()
+    assert lines[-1] == "score: 5/5 points"
+    assert (
+        "Every task passes. Next: 02 Tiny exercise: read lessons/02_tiny.ipynb, then edit "
+        "exercises/02/app.py and run `pytest exercises/02`." in lines
+    )
+    code, out = invoke("check", "02")
+    assert code == 1 and "Every task passes" not in out
+    (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
+    code, out = invoke("check", "02")
+    assert code == 0
+    assert "That was the last exercise: `workbook` shows the course map." in out
+
+
+def test_a_hint_without_a_number_is_for_the_first_exercise_not_done(course: Path):
+    code, out = invoke("hint")
+    assert code == 0
+    assert out.splitlines()[0] == "Exercise 02 is the first one not done yet."
+    assert "02 hello" in out and "hint 1 of 2" in out
+    assert invoke("hint", "--task", "json")[1].splitlines()[-1].strip() == "Return a dict."
+    (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
+    code, out = invoke("hint")
+    assert code == 0 and out.strip() == "Every exercise passes: no hint needed."
