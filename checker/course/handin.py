@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.course import state
+from checker.course.folders import git_text
 from checker.course.manifest import Exercise
 from checker.errors import Problem
 from checker.grade.intake import MAX_FILE_BYTES
@@ -39,7 +39,10 @@ class HandIn:
 
 def name_from(given: str | None, root: Path) -> tuple[str, str]:
     """(the zip's name, where it came from): ``--name``, else git's user.name, else the login."""
-    for raw, source in ((given, "--name"), (_git_user(root), "git config user.name")):
+    for raw, source in (
+        (given, "--name"),
+        (git_text(root, "config", "user.name"), "git config user.name"),
+    ):
         if raw is not None and raw.strip():
             name = slug(raw)
             if not name:
@@ -99,21 +102,6 @@ def write(root: Path, exercises: Sequence[Exercise], name: str, into: Path) -> H
         partial.unlink(missing_ok=True)
         raise HandInError(f"cannot write {path}: {error.strerror or error}") from None
     return HandIn(path, taken, tuple(notes), progress)
-
-
-def _git_user(root: Path) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "config", "user.name"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _login() -> str:

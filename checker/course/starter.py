@@ -13,11 +13,11 @@ manifest pattern, check, submission or grading ever reads it, and visible, so a 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from checker.course.folders import git, git_text
 from checker.course.manifest import Exercise
 from checker.errors import Problem
 
@@ -49,24 +49,16 @@ class Reset:
     removed: tuple[str, ...] = ()  # learner files the starter does not have (kept in the backup)
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=30, check=False)
-
-
-def _text(done: subprocess.CompletedProcess[bytes]) -> str:
-    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
-
-
 def _course_commits(root: Path) -> list[tuple[str, str]]:
     """(commit, how it was chosen) to take the starter from, the most fitting first."""
     found = []
     for branch in ("@{upstream}", "origin/HEAD"):
-        name = _text(_git(root, "rev-parse", "--abbrev-ref", "--verify", "--quiet", branch))
+        name = git_text(root, "rev-parse", "--abbrev-ref", "--verify", "--quiet", branch)
         if name:
-            base = _text(_git(root, "merge-base", "HEAD", name))
+            base = git_text(root, "merge-base", "HEAD", name)
             if base:
                 found.append((base, f"the course as cloned from {name}"))
-    head = _text(_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
+    head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if head:
         found.append((head, "your last commit"))
     return found
@@ -75,11 +67,8 @@ def _course_commits(root: Path) -> list[tuple[str, str]]:
 def find(root: Path, exercise: Exercise) -> Starter:
     """The starter of ``exercise`` from git. Raises NoStarter with what to do instead."""
     shown = f"exercises/{exercise.id}/"
-    try:
-        top = _text(_git(root, "rev-parse", "--show-toplevel"))
-        commits = _course_commits(root) if top else []
-    except (OSError, subprocess.SubprocessError):
-        top, commits = "", []
+    top = git_text(root, "rev-parse", "--show-toplevel")
+    commits = _course_commits(root) if top else []
     if not top:
         raise NoStarter(
             f"cannot find the starter of exercise {exercise.id}: this copy of the workbook is not "
@@ -88,18 +77,16 @@ def find(root: Path, exercise: Exercise) -> Starter:
         )
     folder = exercise.directory.resolve().relative_to(Path(top).resolve()).as_posix()
     for commit, source in commits:
-        listed = _git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", f"{folder}/")
+        listed = git_text(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", f"{folder}/")
         names = [
-            name[len(folder) + 1 :]
-            for name in listed.stdout.decode("utf-8", "replace").split("\0")
-            if name.startswith(f"{folder}/")
+            name[len(folder) + 1 :] for name in listed.split("\0") if name.startswith(f"{folder}/")
         ]
         files = {}
         for name in names:
             if exercise.owns(name):
                 # --filters: the bytes a checkout writes (line endings as this clone has them)
-                blob = _git(root, "cat-file", "--filters", f"{commit}:{folder}/{name}")
-                if blob.returncode != 0:
+                blob = git(root, "cat-file", "--filters", f"{commit}:{folder}/{name}")
+                if blob is None or blob.returncode != 0:
                     break
                 files[name] = blob.stdout
         else:
