@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checker import course
-from checker.course import state
+from checker.course import progress, state
 from checker.course.manifest import Exercise
 from checker.errors import Problem
 from checker.runtime import runner
@@ -97,7 +97,8 @@ def course_map() -> None:
         status = _status(root, exercise, result, changed)
         style = {"done": "green", "not started": "dim"}.get(status, "yellow")
         points = f"{result.points if result else 0}/{exercise.points}"
-        table.add_row(exercise.id, exercise.title, points, f"[{style}]{status}[/]")
+        seen = _solution_seen(root, exercise)
+        table.add_row(exercise.id, exercise.title, points, f"[{style}]{status}[/]{seen}")
         if not next_step and status != "done":
             next_step = _next_step(root, exercise, status)
     console.print(table)
@@ -106,25 +107,7 @@ def course_map() -> None:
 
 def _summaries(root: Path, exercises: list[Exercise]) -> dict[str, state.Summary]:
     """Each exercise's last result: checked again only when what it depends on has changed."""
-    saved = state.load(root)
-    prints = {exercise.id: state.fingerprint(exercise) for exercise in exercises}
-    stale = [
-        e for e in exercises if getattr(saved.results.get(e.id), "fingerprint", "") != prints[e.id]
-    ]
-    if stale:
-        _, results = runner.check([exercise.directory for exercise in stale])
-        for result in results:
-            saved.results[result.exercise.id] = state.Summary(
-                prints[result.exercise.id],
-                result.points,
-                sum(task.passed for task in result.tasks),
-                result.passed,
-            )
-        try:
-            state.save(root, saved)
-        except OSError:  # a read-only copy of the course: the map is only slower next time
-            pass
-    return {e.id: saved.results[e.id] for e in exercises if e.id in saved.results}
+    return progress.summaries(root, exercises)
 
 
 def _status(
@@ -198,14 +181,15 @@ def check(exercise: str, submission: Path | None, timeout: float | None, seed: i
 
 
 @main.command()
-@click.argument("exercise")
+@click.argument("exercise", required=False)
 @click.option(
     "--task", "task_id", help="The task to get a hint for (default: the first failing one)."
 )
-def hint(exercise: str, task_id: str | None) -> None:
-    """Show the next hint for the first task that does not pass yet."""
+def hint(exercise: str | None, task_id: str | None) -> None:
+    """Show the next hint for the first task that does not pass yet (of the first exercise not
+    done, when no EXERCISE is given)."""
     root = _root()
-    found = _exercise(root, exercise)
+    found = _exercise(root, exercise) if exercise is not None else _first_not_done(root)
     if task_id is not None and task_id not in {task.id for task in found.tasks}:
         known = ", ".join(task.id for task in found.tasks)
         raise WorkbookError(f"exercise {found.id} has no task {task_id!r}; its tasks are {known}")
@@ -498,6 +482,121 @@ def nbgrader_export(course_dir: Path) -> None:
     console.print(
         f"Next: cd {course_dir} && nbgrader generate_assignment {assignments[0].name}, "
         "then release, collect and nbgrader autograde as usual."
+    )
+
+
+# The learner's loop: start an exercise again, see its solution, hand the work in.
+
+
+def _solution_seen(root: Path, exercise: Exercise) -> str:
+    """What the course map adds to an exercise whose solution was shown before it passed."""
+    seen = state.load(root).gave_up.get(exercise.id)
+    if seen is None:
+        return ""
+    return f" [magenta](saw the solution at {seen.passed_tasks} of {seen.tasks} tasks)[/]"
+
+
+def _first_not_done(root: Path) -> Exercise:
+    """The exercise ``workbook hint`` with no number is about; SystemExit 0 when all pass."""
+    found = progress.first_not_done(root, _exercises(root))
+    if found is None:
+        click.secho("Every exercise passes: no hint needed.", fg="green")
+        raise SystemExit(0)
+    click.echo(f"Exercise {found.id} is the first one not done yet.")
+    return found
+
+
+@main.command()
+@click.argument("exercise")
+def reset(exercise: str) -> None:
+    """Put the starter back, keeping your files in backups/ first."""
+    from checker.course import starter
+
+    root = _root()
+    found = _exercise(root, exercise)
+    done = starter.reset(root, found)
+    console = Console(highlight=False, soft_wrap=True)
+    where = f"exercises/{found.id}/"
+    if done.backup is None:
+        console.print(f"{where} is the starter already: nothing was changed.")
+        return
+    kept = done.backup.relative_to(root).as_posix() + "/"
+    changed = ", ".join([*done.restored, *(f"{name} (removed)" for name in done.removed)])
+    console.print(
+        f"{where} is the starter again ({changed}), from {done.starter.source} "
+        f"({done.starter.commit})."
+    )
+    console.print(f"Your files are kept in [bold]{kept}[/]. To get them back:")
+    console.print(f"  cp -r {kept}. {where}")
+
+
+@main.command()
+@click.argument("exercise")
+@click.option(
+    "--give-up",
+    is_flag=True,
+    help="Show it even though the exercise does not pass yet (your progress will say so).",
+)
+def solution(exercise: str, give_up: bool) -> None:
+    """Show the reference solution as a diff against your files, once the exercise passes."""
+    from checker.course import solution as reference
+
+    root = _root()
+    found = _exercise(root, exercise)
+    reference.folder(root, found)  # no solution to show: say so before checking anything
+    summary = progress.summaries(root, [found]).get(found.id)
+    if summary is None or not summary.passed:
+        so_far = f"{summary.passed_tasks if summary else 0} of {_count(len(found.tasks), 'task')}"
+        if not give_up:
+            raise WorkbookError(
+                f"exercise {found.id} does not pass yet ({so_far} pass), so its solution stays "
+                f"hidden: `workbook check {found.id}` shows what fails and `workbook hint "
+                f"{found.id}` gives a hint; `workbook solution {found.id} --give-up` shows it "
+                "anyway, and your progress will say you saw it"
+            )
+        seen = progress.give_up(root, found, summary)
+        note = f"You gave up on exercise {found.id} at {seen.passed_tasks} of {seen.tasks} tasks"
+    else:
+        note = f"Exercise {found.id} passes: here is how the reference solution does it"
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"[bold]{note}[/] (- your lines, + the solution's):")
+    for change in reference.diff(root, found):
+        if not change.lines:
+            console.print(f"[dim]exercises/{found.id}/{change.name}: the same as the solution[/]")
+            continue
+        for line in change.lines:
+            style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+            if line.startswith(("+++", "---")):
+                style = "bold"
+            console.print(line, style=style, markup=False)
+
+
+@main.command()
+@click.option("--name", help="Your name, as the zip is called (default: git's user.name).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the zip into (default: the workbook's own folder).",
+)
+def submit(name: str | None, out: Path | None) -> None:
+    """Write NAME.zip: your files of every exercise and your progress, to hand in."""
+    from checker.course import handin
+
+    root = _root()
+    exercises = _exercises(root)
+    learner, source = handin.name_from(name, root)
+    done = handin.write(root, exercises, learner, out if out is not None else root)
+    console = Console(highlight=False, soft_wrap=True)
+    for line in done.notes:
+        console.print(f"[yellow]Note: {line}[/]")
+    files = sum(len(names) for names in done.files.values())
+    console.print(
+        f"Wrote [bold]{done.path}[/]: {_count(files, 'file')} of "
+        f"{_count(len(done.files), 'exercise')}" + (" and your progress." if done.progress else ".")
+    )
+    console.print(
+        f"It is named after {source} ({learner}); `--name` gives another. Hand it in as it is: "
+        "`workbook grade` reads a folder of such zips."
     )
 
 

@@ -561,7 +561,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     run = config.stash[run_key]
     if not run.results:
         return
-    from checker.course.report import exercise_lines
+    from checker.course.report import exercise_lines, next_lines
 
     terminalreporter.write_sep("=", "workbook")
     encoding = getattr(sys.stdout, "encoding", None)
@@ -571,6 +571,20 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(
             f"inputs drawn with seed {run.seed} (--workbook-seed {run.seed} draws them again)"
         )
+    if run.submission is None:  # the learner's own exercises: where to go from here
+        _write(terminalreporter, next_lines(run.results, _course_of(run.results)))
+
+
+def _course_of(results: list[ExerciseResult]) -> list[Exercise]:
+    """Every exercise of the course the checked exercises belong to; none if it cannot be read."""
+    from checker import course
+    from checker.errors import Problem
+
+    folder = results[0].exercise.directory.parent
+    try:
+        return course.exercises(folder.parent) if folder.name == "exercises" else []
+    except Problem:
+        return []
 
 
 def pytest_report_teststatus(

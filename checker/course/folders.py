@@ -38,21 +38,31 @@ def lesson_path(root: Path, exercise: Exercise) -> Path:
     return root / "lessons" / exercise.lesson
 
 
-def changed_files(root: Path) -> set[Path] | None:
-    """Files git sees as changed or new under exercises/, or None when git cannot tell."""
+def git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """``git ARGS`` run in ``root``, its output as bytes; None when git cannot be run."""
     try:
-        done = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "--", "exercises"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, timeout=30, check=False
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0:
+
+
+def git_text(root: Path, *args: str) -> str:
+    """What ``git ARGS`` prints, stripped; "" when it fails or cannot be run."""
+    done = git(root, *args)
+    if done is None or done.returncode != 0:
+        return ""
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def changed_files(root: Path) -> set[Path] | None:
+    """Files git sees as changed or new under exercises/, or None when git cannot tell."""
+    done = git(root, "status", "--porcelain", "--untracked-files=all", "--", "exercises")
+    if done is None or done.returncode != 0:
         return None
     return {
-        (root / line[3:].strip().strip('"')).resolve() for line in done.stdout.splitlines() if line
+        (root / line[3:].strip().strip('"')).resolve()
+        for line in done.stdout.decode("utf-8", "replace").splitlines()
+        if line
     }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from checker.course.manifest import Exercise
 from checker.course.results import ExerciseResult, Outcome
 
 OUTPUT_LINES = 12
@@ -70,6 +71,30 @@ def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> li
     if result.problem:
         lines.append(Line("  Fix the problem above first, then run the checks again.", "yellow"))
     return lines
+
+
+def next_lines(results: Sequence[ExerciseResult], course: Sequence[Exercise]) -> list[Line]:
+    """On full marks, what to do next: the lesson and command of the exercise after the last one
+    checked in the ``course``, or the course map after the last exercise. Nothing otherwise."""
+    if not results or not all(result.passed for result in results):
+        return []
+    last = max(result.exercise.id for result in results)
+    following = next((exercise for exercise in course if exercise.id > last), None)
+    if following is None:
+        return [
+            Line(
+                "Every task passes. That was the last exercise: `workbook` shows the course map.",
+                "green",
+            )
+        ]
+    where = f"exercises/{following.id}/{following.app_file}"
+    return [
+        Line(
+            f"Every task passes. Next: {following.id} {following.title}: read "
+            f"lessons/{following.lesson}, then edit {where} and run `pytest exercises/{following.id}`.",
+            "green",
+        )
+    ]
 
 
 def score_line(points: int, max_points: int) -> Line:

@@ -1,5 +1,6 @@
-"""The learner's small state file at the root of the workbook (git-ignored): the hints seen, and
-the last result of each exercise, kept with a fingerprint of what it depends on."""
+"""The learner's small state file at the root of the workbook (git-ignored): the hints seen, the
+last result of each exercise, kept with a fingerprint of what it depends on, and the solutions the
+learner asked to see before their exercise passed (``workbook solution NN --give-up``)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,23 @@ class Summary:
     passed: bool
 
 
+@dataclass(frozen=True)
+class GaveUp:
+    """A solution shown before its exercise passed: when, and how far the learner had got."""
+
+    at: str  # ISO 8601, local time with its offset
+    passed_tasks: int
+    tasks: int
+
+
 @dataclass
 class State:
-    """How many hints of each task the learner has seen (``hints["03"]["form-data"] == 2``), and
-    the last result of each exercise."""
+    """How many hints of each task the learner has seen (``hints["03"]["form-data"] == 2``), the
+    last result of each exercise, and the solutions seen before passing."""
 
     hints: dict[str, dict[str, int]] = field(default_factory=dict)
     results: dict[str, Summary] = field(default_factory=dict)
+    gave_up: dict[str, GaveUp] = field(default_factory=dict)
 
     def hints_seen(self, exercise_id: str, task_id: str) -> int:
         return self.hints.get(exercise_id, {}).get(task_id, 0)
@@ -60,6 +71,13 @@ def load(root: Path) -> State:
             )
     except (ValueError, AttributeError, TypeError, KeyError):
         state.results.clear()  # an unreadable cache is only checked again
+    try:
+        for exercise_id, seen in dict(data.get("gave_up", {})).items():
+            state.gave_up[str(exercise_id)] = GaveUp(
+                str(seen["at"]), int(seen["passed_tasks"]), int(seen["tasks"])
+            )
+    except (ValueError, AttributeError, TypeError, KeyError):
+        pass  # what could be read is kept; the record is the learner's own word anyway
     return state
 
 
@@ -76,7 +94,12 @@ def save(root: Path, state: State) -> None:
         }
         for exercise_id, summary in state.results.items()
     }
-    document = {"hints": state.hints, "results": results}
+    document: dict[str, object] = {"hints": state.hints, "results": results}
+    if state.gave_up:
+        document["gave_up"] = {
+            exercise_id: {"at": seen.at, "passed_tasks": seen.passed_tasks, "tasks": seen.tasks}
+            for exercise_id, seen in state.gave_up.items()
+        }
     temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     temporary.replace(path)
 
