@@ -30,11 +30,28 @@ def _new_app(app, tokens):
     return _module(app).create_app({"TESTING": True, "API_TOKENS": dict(tokens)})
 
 
-def _answer(response):
+def _send(client, method, path, **options):
+    """One request through a test client of the probe's own, as plain data; an exception that
+    escaped the app (it is in testing mode) is reported, not raised."""
+    try:
+        response = client.open(path, method=method, **options)
+    except Exception as error:
+        text = str(error).strip().splitlines()
+        return {
+            "status": 500,
+            "json": None,
+            "headers": {},
+            "raised": f"{type(error).__name__}: {text[0] if text else ''}".rstrip(": "),
+        }
+    try:
+        body = response.get_json(silent=True)
+    except Exception:
+        body = None
     return {
         "status": response.status_code,
-        "json": response.get_json(silent=True),
+        "json": body,
         "headers": dict(response.headers),
+        "raised": None,
     }
 
 
@@ -55,7 +72,7 @@ def time_of_a_slow_view(app, seconds):
         return "done"
 
     new_app.add_url_rule("/_workbook/slow", "_workbook_slow", slow_view)
-    return new_app.test_client().get("/_workbook/slow").headers.get("X-Response-Time")
+    return _send(new_app.test_client(), "GET", "/_workbook/slow")
 
 
 def views_of(app, wanted):
@@ -69,12 +86,23 @@ def views_of(app, wanted):
                 found[f"{method} {path}"] = {
                     "endpoint": rule.endpoint,
                     "name": getattr(view, "__name__", None),
+                    "qualname": getattr(view, "__qualname__", None),
                     "doc": getattr(view, "__doc__", None),
                     "wraps": inner is not None,
                     "inner_name": getattr(inner, "__name__", None),
                     "inner_doc": getattr(inner, "__doc__", None),
                 }
     return found
+
+
+def with_no_tokens(app, token):
+    """POST /bookmarks with a token to an app made with no API_TOKENS in its test config."""
+    new_app = _module(app).create_app({"TESTING": True})
+    answer = _send(
+        new_app.test_client(), "POST", "/bookmarks",
+        json={"url": "https://example.com/", "title": "t"}, headers=bearer(token),
+    )  # fmt: skip
+    return {**answer, "tokens": repr(new_app.config.get("API_TOKENS"))}
 
 
 def decorate_a_new_view(app, token, user, number):
@@ -95,19 +123,18 @@ def decorate_a_new_view(app, token, user, number):
     view = decorator(secret_number)
     new_app.add_url_rule("/_workbook/secret/<int:number>", view_func=view)
     client = new_app.test_client()
-    without = client.get(f"/_workbook/secret/{number}")
+    without = _send(client, "GET", f"/_workbook/secret/{number}")
     calls_without = len(calls)
-    with_token = client.get(
-        f"/_workbook/secret/{number}", headers={"Authorization": f"Bearer {token}"}
-    )
+    with_token = _send(client, "GET", f"/_workbook/secret/{number}", headers=bearer(token))
     return {
         "missing": False,
         "name": getattr(view, "__name__", None),
         "doc": getattr(view, "__doc__", None),
         "wraps": getattr(view, "__wrapped__", None) is secret_number,
-        "without": _answer(without),
+        "qualname": getattr(view, "__qualname__", None),
+        "without": without,
         "calls_without": calls_without,
-        "with": _answer(with_token),
+        "with": with_token,
         "calls": len(calls),
     }
 
@@ -153,11 +180,10 @@ def signals_sent(app, users, url, title):
     sent = []
 
     def listen(sender, **data):
-        real = getattr(sender, "_get_current_object", None)
         sent.append(
             {
                 "sender": apps.get(id(sender), type(sender).__name__),
-                "proxy": real is not None and sender is current_app,
+                "proxy": sender is current_app,
                 "keys": sorted(data),
                 "bookmark": data.get("bookmark"),
             }
@@ -171,46 +197,37 @@ def signals_sent(app, users, url, title):
         plan += [(second, token) for token in tokens]
         for which, token in plan:
             before = len(sent)
-            response = which.test_client().post(
-                "/bookmarks",
-                json={"url": url, "title": title},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            answers.append({**_answer(response), "sends": sent[before:]})
+            answer = _send(
+                which.test_client(), "POST", "/bookmarks",
+                json={"url": url, "title": title}, headers=bearer(token),
+            )  # fmt: skip
+            answers.append({**answer, "sends": sent[before:]})
         before = len(sent)
-        refused = first.test_client().post("/bookmarks", json={"url": url, "title": title})
-        listed = first.test_client().get("/bookmarks")
-        quiet = {"refused": refused.status_code, "listed": listed.status_code}
-        quiet["sends"] = sent[before:]
+        refused = _send(first.test_client(), "POST", "/bookmarks", json={"url": url, "title": "t"})
+        _send(first.test_client(), "GET", "/bookmarks")
+        quiet = {"refused": refused["status"], "sends": sent[before:]}
     finally:
         signal.disconnect(listen)
     return {
         "missing": False,
         "answers": answers,
         "quiet": quiet,
-        "stats": [_answer(each.test_client().get("/stats")) for each in (first, second)],
+        "stats": [_send(each.test_client(), "GET", "/stats") for each in (first, second)],
     }
 
 
 # Fixes, chosen from what the app did.
 
-AFTER_REQUEST_ERRORS = {
-    "TypeError": "an after_request function must return the response it was given (or "
-    "another one): end it with `return response`",
-}
-
-
 def after_request_fix(response):
-    """The fix for an after_request function that returned None, if that is what happened."""
+    """The fix when one after_request function handed the next one None (Flask's own TypeError,
+    when the last of them returns None, is explained by expect_status)."""
     error = response.error
-    if error is not None and error.error_type == "TypeError" and error.location is None:
-        if "'NoneType' object is not callable" in error.error_text:
-            return AFTER_REQUEST_ERRORS["TypeError"]
     if error is not None and "'NoneType' object has no attribute" in error.error_text:
-        return (
-            "one after_request function gave the next one None: every after_request function "
-            "must end with `return response`"
-        )
+        if error.location is not None and "response" in error.location.source:
+            return (
+                "one after_request function gave the next one None: every after_request "
+                "function must end with `return response`"
+            )
     return None
 
 
@@ -403,8 +420,10 @@ def test_every_response_says_how_long_it_took(client, inputs):
 @pytest.mark.task("timing")
 @pytest.mark.parametrize("seconds", [0.2, 0.35])
 def test_the_time_covers_the_view(probe, seconds):
-    value = probe(time_of_a_slow_view, seconds)
-    doing = f"a view that takes {seconds} s"
+    answer = probe(time_of_a_slow_view, seconds)
+    doing = f"a view that takes {seconds} s (added to an app made by your create_app())"
+    expect(answer["raised"] is None, f"{doing} raised {answer['raised']}")
+    value = answer["headers"].get("X-Response-Time")
     measured = seconds_in(doing, value) if value is not None else None
     expect(
         measured is not None,
@@ -541,9 +560,14 @@ def test_adding_a_bookmark_needs_a_token(client, probe, inputs):
     ]:
         response = client.post("/bookmarks", json={"url": url, "title": "x"}, headers=headers)
         expect_refused(response, why)
-    response = client.get("/bookmarks")
-    expect_answer(response, 200)
-    expect_json(response, [body])
+        listed = client.get("/bookmarks")
+        expect_answer(listed, 200)
+        expect_json(
+            listed,
+            [body],
+            fix=f"the view saved a bookmark {why}: login_required must answer 401 without "
+            "calling the view, so check the token first",
+        )
 
 
 @pytest.mark.task("login-required")
@@ -590,6 +614,21 @@ def test_each_token_is_its_own_users(client, probe, inputs):
 
 
 @pytest.mark.task("login-required")
+def test_an_app_without_tokens_refuses_every_token(probe, inputs):
+    token = a_token(inputs)
+    found = probe(with_no_tokens, token)
+    doing = "create_app() with no API_TOKENS in its test config, then POST /bookmarks with a token,"
+    expect(found["raised"] is None, f"{doing} raised {found['raised']}",
+           fix="create_app() should start with no tokens: app.config.from_mapping(API_TOKENS={})")  # fmt: skip
+    expect(
+        found["status"] == 401,
+        f"create_app() with no API_TOKENS in its test config answered POST /bookmarks with the "
+        f"token {token!r} {found['status']}, expected 401 (its API_TOKENS is {found['tokens']})",
+        fix="create_app() should start with no tokens: app.config.from_mapping(API_TOKENS={})",
+    )
+
+
+@pytest.mark.task("login-required")
 def test_protected_views_keep_their_names(probe):
     wanted = [("POST", "/bookmarks"), ("DELETE", "/bookmarks/<int:bookmark_id>")]
     found = probe(views_of, wanted)
@@ -597,11 +636,17 @@ def test_protected_views_keep_their_names(probe):
         view = found.get(f"{method} {path}")
         expect(view is not None, f"the app has no route for {method} {path}")
         doing = f"the view of {method} {path}"
+        inside = "login_required" in (view["qualname"] or "")
+        expect(
+            view["wraps"] or inside,
+            f"{doing} is {view['name']!r}, not decorated with login_required",
+            fix="put @login_required under the route's decorator",
+        )
         expect(
             view["wraps"],
-            f"{doing} is {view['name']!r}, not wrapped by login_required",
-            fix="put @login_required under the route's decorator, and in login_required "
-            + WRAPS_FIX,
+            f"{doing} is login_required's inner function {view['name']!r}, with its name and "
+            "docstring instead of the view's own",
+            fix=WRAPS_FIX,
         )
         expect_equal(view["name"], view["inner_name"], f"the __name__ of {doing}", fix=WRAPS_FIX)
         expect_equal(view["doc"], view["inner_doc"], f"the docstring of {doing}", fix=WRAPS_FIX)
@@ -619,6 +664,8 @@ def test_login_required_works_on_any_view(probe, inputs):
     )
     doing = "a view of the check's own, decorated with your login_required,"
     without, granted = found["without"], found["with"]
+    for answer, how in [(without, "without a token"), (granted, "with a token")]:
+        expect(answer["raised"] is None, f"{doing} {how}, raised {answer['raised']}")
     expect(
         found["calls_without"] == 0 and without["status"] == 401,
         f"{doing} answered {without['status']} without a token (the view ran "
@@ -639,12 +686,13 @@ def test_login_required_works_on_any_view(probe, inputs):
         "return view(*args, **kwargs)",
     )
     expect(
-        found["wraps"] and found["name"] == "secret_number",
+        found["name"] == "secret_number",
         f"{doing} is named {found['name']!r}, expected 'secret_number', the view's own name",
         fix=WRAPS_FIX,
     )
     expect_equal(found["doc"], "A view of the check's own.", f"the docstring of {doing}",
                  fix=WRAPS_FIX)  # fmt: skip
+    expect(found["wraps"], f"{doing} has no __wrapped__, the view it wraps", fix=WRAPS_FIX)
 
 
 # signal
@@ -681,7 +729,8 @@ def test_each_new_bookmark_sends_bookmark_added(probe, inputs):
     found = probe(signals_sent, users, url, inputs.word(label="title"))
     expect(not found["missing"], "app.py has no blinker signal bookmark_added at its top level")
     for number, answer in enumerate(found["answers"], start=1):
-        doing = f"POST /bookmarks number {number} (by {answer['json'] and answer['json'].get('added_by')!r})"
+        doing = f"POST /bookmarks number {number}, to an app made by your create_app(),"
+        expect(answer["raised"] is None, f"{doing} raised {answer['raised']}")
         expect(answer["status"] == 201, f"{doing} answered {answer['status']}, expected 201")
         sends = answer["sends"]
         expect(
@@ -734,6 +783,7 @@ def test_stats_count_only_this_apps_bookmarks(probe, inputs):
         which = ["the first", "a second"][index]
         doing = f"GET /stats in {which} app, after {names[0]!r} added 1 and {names[1]!r} " \
             f"{counts[names[1]]} bookmark(s) there"
+        expect(stats["raised"] is None, f"{doing} raised {stats['raised']}")
         expect(stats["status"] == 200, f"{doing} answered {stats['status']}, expected 200")
         if stats["json"] == {}:
             fix = (
