@@ -218,6 +218,7 @@ def signals_sent(app, users, url, title):
 
 # Fixes, chosen from what the app did.
 
+
 def after_request_fix(response):
     """The fix when one after_request function handed the next one None (Flask's own TypeError,
     when the last of them returns None, is explained by expect_status)."""
@@ -294,8 +295,7 @@ def test_every_request_gets_a_new_id(client, inputs):
     for response, value in zip((first, second), ids, strict=True):
         expect(
             VALID_ID.fullmatch(value) is not None,
-            f"{response.request_line} answered X-Request-ID {value!r}, expected an id of "
-            f"{ID_RULE}",
+            f"{response.request_line} answered X-Request-ID {value!r}, expected an id of {ID_RULE}",
             fix="make a new one with uuid.uuid4().hex",
         )
         expect_json(
@@ -352,9 +352,7 @@ def test_an_invalid_id_from_the_client_is_replaced(client, inputs, kind):
     good = a_valid_id(inputs, inputs.integer(8, 64))
     response = client.get("/ping", headers={"X-Request-ID": good})
     expect_answer(response, 200)
-    expect_header(
-        response, "X-Request-ID", good, fix=f"keep the client's id when it has {ID_RULE}"
-    )
+    expect_header(response, "X-Request-ID", good, fix=f"keep the client's id when it has {ID_RULE}")
     bad = {
         "too-short": lambda: a_valid_id(inputs, 7),
         "too-long": lambda: a_valid_id(inputs, 65),
@@ -453,11 +451,15 @@ def test_teardown_logs_every_request(client, inputs):
     expected = [{"method": method, "path": path, "error": None} for method, path, _ in sent]
     logged = response.get_json()
     if isinstance(logged, list) and len(logged) == len(sent) + 1 and logged[:1] == expected[:1]:
-        fix = "the log also holds GET /log itself: record the request in teardown_request, " \
+        fix = (
+            "the log also holds GET /log itself: record the request in teardown_request, "
             "which runs after its response is made"
+        )
     else:
-        fix = "in a @app.teardown_request function, append {'method': request.method, " \
+        fix = (
+            "in a @app.teardown_request function, append {'method': request.method, "
             "'path': request.path, 'error': None} (the error's class name when there was one)"
+        )
     expect_equal(
         logged,
         expected,
@@ -484,11 +486,15 @@ def test_teardown_logs_a_view_that_raised(client, probe, inputs):
     first = {"method": "GET", "path": missing, "error": None}
     failed = {"method": "GET", "path": "/bookmarks/export", "error": "NotImplementedError"}
     if logged == [first]:
-        fix = "after_request functions do not run when a view raises: record the request in a " \
+        fix = (
+            "after_request functions do not run when a view raises: record the request in a "
             "@app.teardown_request function, which runs however the request ended"
+        )
     elif isinstance(logged, list) and len(logged) == 2 and logged[0] == first:
-        fix = "teardown_request receives the exception (None when there was none): " \
+        fix = (
+            "teardown_request receives the exception (None when there was none): "
             "'error': None if error is None else type(error).__name__"
+        )
     else:
         fix = None
     expect_equal(
@@ -542,10 +548,15 @@ def test_adding_a_bookmark_needs_a_token(client, probe, inputs):
     probe(add_token, token, user)
     url = f"https://{inputs.word(label='url')}.example/{inputs.word(label='url')}"
     title = f"{inputs.word(label='title')} {inputs.name(label='title')}"
-    sent = f"POST /bookmarks with {{'url': {url!r}, 'title': {title!r}}}"
     response = client.post("/bookmarks", json={"url": url, "title": title}, headers=bearer(token))
-    expect_answer(response, 201, fixes={401: f"the token {token!r} belongs to {user!r}: look it "
-                  "up in current_app.config['API_TOKENS'] (request.authorization.token)"})
+    expect_answer(
+        response,
+        201,
+        fixes={
+            401: f"the token {token!r} belongs to {user!r}: look it "
+            "up in current_app.config['API_TOKENS'] (request.authorization.token)"
+        },
+    )
     body = response.get_json()
     expect_json(
         response,
@@ -781,8 +792,10 @@ def test_stats_count_only_this_apps_bookmarks(probe, inputs):
     both = {name: expected[0][name] + expected[1][name] for name in names}
     for index, (stats, counts) in enumerate(zip(found["stats"], expected, strict=True)):
         which = ["the first", "a second"][index]
-        doing = f"GET /stats in {which} app, after {names[0]!r} added 1 and {names[1]!r} " \
+        doing = (
+            f"GET /stats in {which} app, after {names[0]!r} added 1 and {names[1]!r} "
             f"{counts[names[1]]} bookmark(s) there"
+        )
         expect(stats["raised"] is None, f"{doing} raised {stats['raised']}")
         expect(stats["status"] == 200, f"{doing} answered {stats['status']}, expected 200")
         if stats["json"] == {}:
