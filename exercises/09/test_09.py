@@ -237,7 +237,8 @@ SET_IN_G = {
     "view",
     "started": "set g.started = time.perf_counter() in a @app.before_request function",
     "user": "login_required should set g.user to the token's user before it calls the view, and "
-    "the view should be decorated with @login_required",
+    "sit under the route's decorator (@app.post(...) first, then @login_required), so that the "
+    "route registers the protected view",
 }
 
 
@@ -517,15 +518,12 @@ def a_token(inputs):
 
 
 def expect_refused(response, why):
-    expect_answer(
-        response,
-        401,
-        fixes={
-            200: f"the view ran {why}: check the token in login_required before calling the view",
-            201: f"the view ran {why}: check the token in login_required before calling the view",
-            204: f"the view ran {why}: check the token in login_required before calling the view",
-        },
+    ran = (
+        f"the view ran {why}: login_required must check the token before it calls the view, "
+        "and sit under the route's decorator (@app.post(...) first, then @login_required), so "
+        "that the route registers the protected view"
     )
+    expect_answer(response, 401, fixes={200: ran, 201: ran, 204: ran})
     expect_json(
         response, {"error": "login required"}, fix="return {'error': 'login required'}, 401"
     )
@@ -538,14 +536,20 @@ def expect_refused(response, why):
     )
 
 
+def a_user_with_a_token(probe, inputs):
+    """A drawn user, given a drawn API token in the app's config."""
+    user, token = inputs.name(label="user"), a_token(inputs)
+    probe(add_token, token, user)
+    return user, token
+
+
 WRAPS_FIX = "decorate the inner function with @functools.wraps(view)"
 
 
 @pytest.mark.task("login-required")
 @pytest.mark.fresh_app
 def test_adding_a_bookmark_needs_a_token(client, probe, inputs):
-    user, token = inputs.name(label="user"), a_token(inputs)
-    probe(add_token, token, user)
+    user, token = a_user_with_a_token(probe, inputs)
     url = f"https://{inputs.word(label='url')}.example/{inputs.word(label='url')}"
     title = f"{inputs.word(label='title')} {inputs.name(label='title')}"
     response = client.post("/bookmarks", json={"url": url, "title": title}, headers=bearer(token))
@@ -584,8 +588,7 @@ def test_adding_a_bookmark_needs_a_token(client, probe, inputs):
 @pytest.mark.task("login-required")
 @pytest.mark.fresh_app
 def test_deleting_a_bookmark_needs_a_token(client, probe, inputs):
-    user, token = inputs.name(label="user"), a_token(inputs)
-    probe(add_token, token, user)
+    _, token = a_user_with_a_token(probe, inputs)
     url = f"https://{inputs.word(label='url')}.example/"
     response = client.post("/bookmarks", json={"url": url, "title": "t"}, headers=bearer(token))
     expect_answer(response, 201)
