@@ -121,7 +121,7 @@ def decorate_a_new_view(app, token, user, number):
 
     new_app = _new_app(app, {token: user})
     view = decorator(secret_number)
-    new_app.add_url_rule("/_workbook/secret/<int:number>", view_func=view)
+    new_app.add_url_rule("/_workbook/secret/<int(signed=True):number>", view_func=view)
     client = new_app.test_client()
     without = _send(client, "GET", f"/_workbook/secret/{number}")
     calls_without = len(calls)
@@ -400,7 +400,7 @@ def seconds_in(request, value):
 
 @pytest.mark.task("timing")
 def test_every_response_says_how_long_it_took(client, inputs):
-    missing = f"/{inputs.word(label='path')}"
+    missing = f"/no-such-{inputs.word(label='path')}"
     for response, status in [
         (client.get("/bookmarks"), 200),
         (client.get(missing), 404),
@@ -472,7 +472,7 @@ def test_teardown_logs_every_request(client, inputs):
 @pytest.mark.task("teardown")
 @pytest.mark.fresh_app
 def test_teardown_logs_a_view_that_raised(client, probe, inputs):
-    missing = f"/{inputs.word(label='path')}"
+    missing = f"/no-such-{inputs.word(label='path')}"
     expect_answer(client.get(missing), 404)
     raised = probe(raised_by, "/bookmarks/export")
     expect(
