@@ -150,6 +150,9 @@ SET = (
     "a set."
 )
 
+TAKES_NOTHING = "create_app.<locals>.log_request() takes 0 positional arguments but 1 was given"
+ENDPOINT_TAKEN = "View function mapping is overwriting an existing endpoint function: wrapper"
+
 
 @pytest.mark.parametrize(
     ("status", "extra", "said"),
@@ -169,6 +172,12 @@ SET = (
             {"error": raised("AttributeError", "'float' object has no attribute 'strip'", False)},
             "not a whole number or a string",
         ),
+        (
+            500,
+            {"error": raised("TypeError", "'NoneType' object is not callable", False)},
+            "an after_request function returned None",
+        ),
+        (500, {"error": raised("TypeError", TAKES_NOTHING, False)}, "def log_request(error=None)"),
     ],
 )
 def test_a_status_is_explained_from_what_was_seen(status, extra, said):
@@ -176,6 +185,25 @@ def test_a_status_is_explained_from_what_was_seen(status, extra, said):
 
     explained = explain_status(response(status=status, **extra))
     assert explained is not None and said in explained
+
+
+def test_the_same_exception_in_learner_code_gets_no_flask_explanation():
+    from checker.api import explain_status
+
+    for text in ["'NoneType' object is not callable", TAKES_NOTHING]:
+        assert explain_status(response(status=500, error=raised("TypeError", text))) is None
+
+
+def test_an_error_loading_the_app_is_explained_like_one_in_a_view():
+    from checker.runtime.happened import judge
+
+    outcome, said = judge("calling create_app()", raised("AssertionError", ENDPOINT_TAKEN))
+    assert outcome.value == "error"
+    assert said.startswith(f"calling create_app() raised AssertionError: {ENDPOINT_TAKEN}")
+    assert "\nFix: two views got the same endpoint name, 'wrapper'" in said
+    assert "@functools.wraps(view)" in said
+    _, said = judge("importing app.py", raised("KeyError", "'b'"))
+    assert "Fix:" not in said
 
 
 def test_an_exception_nothing_is_known_about_gets_no_guess():

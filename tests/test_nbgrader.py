@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -31,6 +32,7 @@ from checker.runtime import runner
 from tests.conftest import ROOT, SOLUTION, overlay
 
 NBGRADER = Path(sys.executable).parent / "nbgrader"
+SUBMITTED = datetime(2026, 11, 10, 9, 30)  # when the first test submission was handed in
 EXERCISES = course.exercises(ROOT)
 
 
@@ -212,7 +214,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             folder = course_dir / "submitted" / student / exercise.id
             folder.mkdir(parents=True)
             nbformat.write(submitted, folder / f"exercise_{exercise.id}.ipynb")
-            (folder / "timestamp.txt").write_text(f"2026-11-{10 + len(expected)} 09:30:00 UTC")
+            # one submission a minute apart, so that each has its own time (and a real date,
+            # however many modules there are)
+            submitted_at = SUBMITTED + timedelta(minutes=len(expected))
+            (folder / "timestamp.txt").write_text(f"{submitted_at:%Y-%m-%d %H:%M:%S} UTC")
             expected[exercise.id, student] = earned
     assert (course_dir / "submitted" / "mistake" / EXERCISES[0].id / "timestamp.txt").is_file()
     untouched = tmp_path_factory.mktemp("nbgrader-untouched")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from checker.runtime.client import Response
+from checker.runtime.explain import explain_error
 from checker.runtime.failures import CheckFailed
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def explain_status(response: Response) -> str | None:
     status = response.status_code
     error = response.error
     if error is not None:
-        return _explain_error(error.error_type, error.error_text, error.location is not None)
+        return explain_error(error.error_type, error.error_text, error.location is not None)
     if not 100 <= status <= 599:
         return (
             f"{status} is not an HTTP status: statuses are whole numbers from 100 to 599. Flask "
@@ -91,38 +92,6 @@ def explain_status(response: Response) -> str | None:
         except ValueError:
             return f"{status} is a status HTTP gives no name to; check the number in the return."
         return f"{status} means {phrase}."
-    return None
-
-
-def _explain_error(kind: str, text: str, in_learner_code: bool) -> str | None:
-    """A fix for an exception, when its type and text say what went wrong; otherwise None (the
-    message already quotes the exception and the line)."""
-    if kind == "TypeError" and "did not return a valid response" in text:
-        if "returned None" in text:
-            return (
-                "the view returned None: it ended without `return`, or returned what print() "
-                "or another function gave back. Return the page (a string, a dict or a list)."
-            )
-        returned = text.rpartition("but it was a ")[2].rstrip(".")
-        if returned and returned != text:
-            article = "an" if returned[0] in "aeiou" else "a"
-            return (
-                f"the view returned {article} {returned}, which Flask cannot send: return a "
-                "string, a dict, a list, a (body, status) tuple or a Response."
-            )
-    if kind == "AttributeError" and "has no attribute 'strip'" in text and not in_learner_code:
-        return (
-            "the status in the view's return is not a whole number or a string (201.0, say): "
-            "write it as a whole number, like return text, 201."
-        )
-    if kind == "NameError":
-        name = text.partition("'")[2].partition("'")[0]
-        if name and not name.startswith("_"):
-            import flask
-
-            if hasattr(flask, name):
-                return f"{name} comes from Flask: add it to the import, from flask import {name}."
-            return f"Python does not know the name {name!r} there: define it first, or check its spelling."
     return None
 
 

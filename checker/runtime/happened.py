@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from checker.course.results import Outcome
+from checker.runtime.explain import explain_error
 from checker.runtime.failures import Location, Raised
 
 
@@ -66,7 +67,8 @@ Event = Raised | Exited | Stopped | OutOfMemory | TimedOut | Died | Unanswered
 def judge(doing: str, event: Event) -> tuple[Outcome, str]:
     """The outcome and the learner's message for ``event``, which happened while ``doing``."""
     if isinstance(event, Raised):
-        return Outcome.ERROR, f"{doing} raised {event.summary}"
+        fix = explain_error(event.error_type, event.error_text, event.location is not None)
+        return Outcome.ERROR, f"{doing} raised {event.summary}" + (f"\nFix: {fix}" if fix else "")
     if isinstance(event, Exited):
         code = "" if event.code is None else repr(event.code)
         return (
