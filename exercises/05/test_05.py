@@ -8,6 +8,7 @@ app refuses a POST without it, which a check run with WTF_CSRF_ENABLED = False c
 
 import os
 import sys
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -34,8 +35,9 @@ ACCEPTED = (302, 303)
 # Probes: they run beside the learner's app and return plain data.
 
 
-def upload_folder(app, names):
-    """Where uploads go, what is there, and whether each of ``names`` landed outside it."""
+def upload_folder(app, names, since=None):
+    """Where uploads go, what is there, and which of ``names`` landed outside it (written since
+    ``since``; those are removed, so a wrong app's file does not outlive the check)."""
     folder = os.path.realpath(app.config.get("UPLOAD_FOLDER") or app.instance_path)
     instance = os.path.realpath(app.instance_path)
     files = {}
@@ -45,18 +47,39 @@ def upload_folder(app, names):
             if os.path.isfile(path):
                 with open(path, "rb") as file:
                     files[entry] = file.read().decode("utf-8", errors="replace")
-    outside = [
-        name
-        for name in names
-        if os.path.isfile(os.path.normpath(os.path.join(folder, name)))
-        and os.path.dirname(os.path.normpath(os.path.join(folder, name))) != folder
-    ]
+    outside = []
+    for name in names:
+        path = os.path.normpath(os.path.join(folder, name))
+        if os.path.dirname(path) != folder and os.path.isfile(path):
+            if since is None or os.path.getmtime(path) >= since:
+                outside.append(name)
+                os.remove(path)
     return {
-        "configured": app.config.get("UPLOAD_FOLDER"),
-        "inside_instance": os.path.commonpath([folder, instance]) == instance,
+        "configured": str(app.config.get("UPLOAD_FOLDER")),
+        "inside_instance": folder == os.path.join(instance, "uploads"),
         "files": files,
         "outside": outside,
     }
+
+
+def secrets_of_new_apps(app, secret):
+    """SECRET_KEY of create_app() with no test config, with the environment's SECRET_KEY set to
+    ``secret`` and then unset."""
+    module = sys.modules[app.import_name]
+    before = os.environ.get("SECRET_KEY")
+    found = {}
+    try:
+        os.environ["SECRET_KEY"] = secret
+        found["set"] = module.create_app().config.get("SECRET_KEY")
+        del os.environ["SECRET_KEY"]
+        found["unset"] = module.create_app().config.get("SECRET_KEY")
+    finally:
+        if before is None:
+            os.environ.pop("SECRET_KEY", None)
+        else:
+            os.environ["SECRET_KEY"] = before
+    return {key: value if value is None or isinstance(value, str) else repr(value)
+            for key, value in found.items()}
 
 
 def list_with_a_new_app(app, secret, cookie_name, cookie):
@@ -77,8 +100,9 @@ def text_of(tag):
     return " ".join(tag.get_text().split())
 
 
-def fetch_form(client, path, field_names):
-    """GET ``path`` and return its csrf token, failing with a fix when the form is not right."""
+def fetch_form(client, path, field_names, labels=None, probe=None):
+    """GET ``path`` and return its csrf token, failing with a fix when the form is not right.
+    ``labels`` maps field names to the label each must have, when the check wants them."""
     response = client.get(path)
     expect_status(response, 200, fixes={404: f"add a view for GET {path}"})
     forms = select(response, "form")
@@ -98,12 +122,27 @@ def fetch_form(client, path, field_names):
             f"the <form> of GET {path} has no field named {name!r}",
             fix=f"render the field in the form: {{{{ form.{name}() }}}}",
         )
+    for name, label in (labels or {}).items():
+        found = [text_of(tag) for tag in form.select(f'label[for="{name}"]')]
+        expect(
+            found == [label],
+            f"the <form> of GET {path} labels its {name!r} field {found}, expected [{label!r}]",
+            fix=f"name the field {label!r}: StringField({label!r}, ...), and render "
+            f"{{{{ form.{name}.label }}}}",
+        )
     token = form.select_one('input[name="csrf_token"]')
+    if token is None and probe is not None:
+        disabled = probe.config("WTF_CSRF_ENABLED").get("WTF_CSRF_ENABLED") is False
+    else:
+        disabled = False
     expect(
         token is not None,
         f"the <form> of GET {path} has no csrf_token input, so no POST from it can pass "
         "CSRF protection",
-        fix=NO_TOKEN_FIX,
+        fix="remove WTF_CSRF_ENABLED = False: with CSRF protection off, forms have no token, "
+        "and any site could post to yours"
+        if disabled
+        else NO_TOKEN_FIX,
     )
     expect(
         token.get("type") == "hidden" and token.get("value"),
@@ -114,14 +153,15 @@ def fetch_form(client, path, field_names):
     return token["value"]
 
 
-def submit(client, path, fields):
+def submit(client, path, fields, probe=None):
     """What a browser does: GET the form, then POST ``fields`` with its csrf token."""
-    token = fetch_form(client, path, [name for name in fields if name != "csrf_token"])
+    names = [name for name in fields if name != "csrf_token"]
+    token = fetch_form(client, path, names, probe=probe)
     return client.post(path, data={**fields, "csrf_token": token})
 
 
-def add_book(client, title, pages):
-    return submit(client, "/add", {"title": title, "pages": str(pages)})
+def add_book(client, title, pages, probe=None):
+    return submit(client, "/add", {"title": title, "pages": str(pages)}, probe)
 
 
 def shown(book):
@@ -129,8 +169,9 @@ def shown(book):
 
 
 def listed(client):
-    """The books GET / lists, as text, and the flashed messages it shows."""
-    response = client.get("/")
+    """The books GET / lists, as text, and the flashed messages it shows (from ``client``, or
+    from a response to GET / already sent)."""
+    response = client.get("/") if hasattr(client, "get") else client
     expect_status(response, 200)
     books = [text_of(li) for li in select(response, "ul.books li") if "empty" not in li.get("class", [])]
     flashes = [text_of(li) for li in select(response, ".flashes li")]
@@ -169,15 +210,39 @@ def posting(book):
 # csrf-form
 
 
+def expect_page(client, path, title, links):
+    """GET ``path``: its <title> is ``title`` and its <header> links to each of ``links``."""
+    response = client.get(path)
+    expect_status(response, 200)
+    found = [text_of(tag) for tag in select(response, "title")]
+    expect(
+        found == [title],
+        f"GET {path} has the <title> {found}, expected [{title!r}]",
+        fix="{% block title %}... · {{ super() }}{% endblock %} in the page's template"
+        if title != "Reading list"
+        else "keep <title>{% block title %}Reading list{% endblock %}</title> in base.html",
+    )
+    hrefs = [tag.get("href") for tag in select(response, "header a")]
+    for link in links:
+        expect(
+            link in hrefs,
+            f"the <header> of GET {path} links to {hrefs}, expected a link to {link}",
+            fix="link each page with url_for: <a href=\"{{ url_for('upload') }}\">"
+            if link == "/upload"
+            else None,
+        )
+
+
 @pytest.mark.task("csrf-form")
-def test_the_add_form_has_its_fields_and_a_csrf_token(client):
-    fetch_form(client, "/add", ["title", "pages"])
+def test_the_add_form_has_its_fields_and_a_csrf_token(client, probe):
+    fetch_form(client, "/add", ["title", "pages"], {"title": "Title", "pages": "Pages"}, probe)
+    expect_page(client, "/add", "Add a book · Reading list", ["/", "/add"])
 
 
 @pytest.mark.task("csrf-form")
 def test_a_post_without_a_valid_token_is_refused(client, probe, inputs):
     book = a_book(inputs)
-    expect_accepted(client, add_book(client, **book), book, posting(book))
+    expect_accepted(client, add_book(client, **book, probe=probe), book, posting(book))
     config = probe.config("WTF_CSRF_ENABLED")
     if config.get("WTF_CSRF_ENABLED") is False:
         fix = "remove WTF_CSRF_ENABLED = False: it turns CSRF protection off for every form"
@@ -190,7 +255,7 @@ def test_a_post_without_a_valid_token_is_refused(client, probe, inputs):
     else:
         fix = None
     other = client.another()
-    stolen = fetch_form(other, "/add", ["title", "pages"])
+    stolen = fetch_form(other, "/add", ["title", "pages"], probe=probe)
     for token, what in [(None, "without a csrf_token"), (stolen, "with another visitor's token")]:
         forged = a_book(inputs)
         data = {"title": forged["title"], "pages": str(forged["pages"])}
@@ -233,14 +298,14 @@ INVALID = {
 
 @pytest.mark.task("validation")
 @pytest.mark.parametrize("case", list(INVALID))
-def test_invalid_input_shows_the_form_again_with_an_error(client, inputs, case):
+def test_invalid_input_shows_the_form_again_with_an_error(client, probe, inputs, case):
     good = a_book(inputs)
-    expect_accepted(client, add_book(client, **good), good, posting(good))
+    expect_accepted(client, add_book(client, **good, probe=probe), good, posting(good))
     fields = INVALID[case](inputs)
     if case == "title-too-long":
         fields["title"] = fields["title"][:80] + "s"  # 81 characters, one more than allowed
     doing = f"POST /add with title={fields['title']!r}, pages={fields['pages']!r} and the token"
-    response = submit(client, "/add", fields)
+    response = submit(client, "/add", fields, probe)
     expect(
         response.status_code != 400,
         f"{doing} answered 400, expected the form again with an error",
@@ -286,7 +351,7 @@ def test_invalid_input_shows_the_form_again_with_an_error(client, inputs, case):
 
 @pytest.mark.task("prg-flash")
 @pytest.mark.parametrize("kind", ["drawn", "edges", "html-and-most-pages"])
-def test_a_valid_book_redirects_and_is_flashed_once(client, inputs, kind):
+def test_a_valid_book_redirects_and_is_flashed_once(client, probe, inputs, kind):
     if kind == "edges":
         word = inputs.word(label="title")
         books = [{"title": (word * 80)[:80], "pages": 1}, a_book(inputs)]
@@ -294,9 +359,10 @@ def test_a_valid_book_redirects_and_is_flashed_once(client, inputs, kind):
         books = [{"title": a_title(inputs, "html"), "pages": 5000}]
     else:
         books = [a_book(inputs), a_book(inputs)]
+        expect_page(client, "/", "Reading list", ["/", "/add"])
     for book in books:
         doing = posting(book)
-        response = add_book(client, **book)
+        response = add_book(client, **book, probe=probe)
         expect(
             response.status_code in ACCEPTED,
             f"{doing} answered {response.status_code}, expected a redirect (303 or 302) to /",
@@ -315,7 +381,15 @@ def test_a_valid_book_redirects_and_is_flashed_once(client, inputs, kind):
             category="success",
             fix=f"flash(f\"Added {{title}}.\", \"success\") before redirecting, here {message!r}",
         )
-        shelf, flashes = listed(client)
+        page = client.get("/")
+        expect(
+            [text_of(li) for li in select(page, ".flashes li.success")] == [message],
+            f"after {doing}, GET / shows the flashed messages "
+            f"{[str(li) for li in select(page, '.flashes li')]}, expected {message!r} in an "
+            "element of class 'success'",
+            fix="give each message's <li> its category as class: <li class=\"{{ category }}\">",
+        )
+        shelf, flashes = listed(page)
         expect_equal(
             flashes,
             [message],
@@ -349,14 +423,14 @@ def sign(secret, data):
 
 
 @pytest.mark.task("session")
-def test_each_visitor_sees_only_their_own_books(client, inputs):
+def test_each_visitor_sees_only_their_own_books(client, probe, inputs):
     other = client.another()
     mine = [a_book(inputs), a_book(inputs)]
     theirs = [a_book(inputs)]
     response = None
     for visitor, books in [(client, mine[:1]), (other, theirs), (client, mine[1:])]:
         for book in books:
-            response = add_book(visitor, **book)
+            response = add_book(visitor, **book, probe=probe)
             expect(response.status_code < 400, f"{posting(book)} answered {response.status_code}")
             if visitor is client:
                 last = response
@@ -395,7 +469,7 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
     name = probe.config("SESSION_COOKIE_NAME").get("SESSION_COOKIE_NAME", "session")
     secret = probe.config("SECRET_KEY").get("SECRET_KEY")
     good = a_book(inputs)
-    expect_accepted(client, add_book(client, **good), good, posting(good))
+    expect_accepted(client, add_book(client, **good, probe=probe), good, posting(good))
     forged = a_book(inputs)
     for key, what in [(secret, "signed with the app's SECRET_KEY"), (None, "tampered with")]:
         visitor = client.another()
@@ -410,6 +484,12 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
         response = visitor.get("/", cookies={name: cookie})
         expect_status(response, 200)
         books = [text_of(li) for li in select(response, "ul.books li") if "empty" not in li.get("class", [])]
+        if not expected:
+            expect(
+                [text_of(li) for li in select(response, "ul.books li.empty")] == ["Nothing yet."],
+                "GET / with an empty list does not say 'Nothing yet.'",
+                fix="keep index.html's {% else %}<li class=\"empty\">Nothing yet.</li>",
+            )
         expect_equal(
             books,
             expected,
@@ -419,6 +499,28 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
             if key is not None
             else "only the session (signed with SECRET_KEY) may hold the books",
         )
+
+
+@pytest.mark.task("session")
+def test_without_a_test_config_the_secret_comes_from_the_environment(probe, inputs):
+    secret = f"{inputs.word(label='SECRET_KEY')}-{inputs.integer(1000, 9999, label='SECRET_KEY')}"
+    found = probe(secrets_of_new_apps, secret)
+    expect_equal(
+        found["set"],
+        secret,
+        "SECRET_KEY of create_app() when the environment has SECRET_KEY set",
+        fix="the key is the same with or without the environment's SECRET_KEY: set it only in "
+        "app.config.from_mapping(SECRET_KEY=os.environ.get('SECRET_KEY', 'dev')), never "
+        "app.secret_key = '...' after it"
+        if found["set"] == found["unset"] and found["set"] is not None
+        else "SECRET_KEY=os.environ.get('SECRET_KEY', 'dev') in app.config.from_mapping(...)",
+    )
+    expect(
+        isinstance(found["unset"], str) and found["unset"],
+        f"SECRET_KEY of create_app() when the environment has no SECRET_KEY is "
+        f"{found['unset']!r}, expected a development key such as 'dev'",
+        fix="give os.environ.get a default: os.environ.get('SECRET_KEY', 'dev')",
+    )
 
 
 @pytest.mark.task("session")
@@ -444,13 +546,14 @@ def test_the_session_is_signed_with_the_configured_secret(probe, inputs):
 # upload
 
 
-def upload(client, name, content):
-    return submit(client, "/upload", {"notes": (content, name)})
+def upload(client, name, content, probe=None):
+    return submit(client, "/upload", {"notes": (content, name)}, probe)
 
 
 @pytest.mark.task("upload")
-def test_the_upload_form_sends_files(client):
-    fetch_form(client, "/upload", ["notes"])
+def test_the_upload_form_sends_files(client, probe):
+    fetch_form(client, "/upload", ["notes"], {"notes": "Notes"}, probe)
+    expect_page(client, "/upload", "Upload notes · Reading list", ["/upload"])
     response = client.get("/upload")
     form = next(
         (each for each in select(response, "form") if each.select_one('input[type="file"]')),
@@ -482,7 +585,8 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
     safe = secure_filename(name)
     content = f"{inputs.name(label='content')} read {inputs.word(accents=True)}\n"
     doing = f"POST /upload of a file named {name!r} with the token"
-    response = upload(client, name, content.encode())
+    started = time.time() - 1  # file times may be rounded down
+    response = upload(client, name, content.encode(), probe)
     expect(
         response.status_code in ACCEPTED,
         f"{doing} answered {response.status_code}, expected a redirect (303 or 302) to /",
@@ -491,8 +595,13 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
         else None,
     )
     expect_redirect(response, "/")
-    expect_flash(response, f"Uploaded {safe}.", category="success")
-    found = probe(upload_folder, [name])
+    expect_flash(
+        response,
+        f"Uploaded {safe}.",
+        category="success",
+        fix=f"save the file as secure_filename(file.filename), here {safe!r}, and flash that name",
+    )
+    found = probe(upload_folder, [name], started)
     expect(
         not found["outside"],
         f"{doing} wrote the file outside the upload folder {found['configured']}",
@@ -500,7 +609,8 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
     )
     expect(
         found["inside_instance"],
-        f"UPLOAD_FOLDER is {found['configured']!r}, expected a folder inside the instance folder",
+        f"UPLOAD_FOLDER is {found['configured']!r}, expected the folder uploads in the instance "
+        "folder",
         fix="UPLOAD_FOLDER=os.path.join(app.instance_path, 'uploads')",
     )
     expect(
@@ -512,11 +622,11 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
 
 
 @pytest.mark.task("upload")
-def test_an_upload_needs_a_file_and_a_token(client, inputs):
+def test_an_upload_needs_a_file_and_a_token(client, probe, inputs):
     name = f"{inputs.word(label='file name')}.md"
-    response = upload(client, name, b"# notes\n")
+    response = upload(client, name, b"# notes\n", probe)
     expect_redirect(response, "/")
-    response = submit(client, "/upload", {})
+    response = submit(client, "/upload", {}, probe)
     expect_status(response, 200, fixes={code: "FileRequired() refuses a form with no file" for code in ACCEPTED})
     expect(
         any(text_of(tag) for tag in select(response, ".error")),
@@ -537,9 +647,9 @@ def test_an_upload_over_max_content_length_is_refused(client, probe, inputs):
         fix="MAX_CONTENT_LENGTH=1024 * 1024 in app.config.from_mapping(...)",
     )
     small, large = (f"{inputs.word(label='file name')}-{size}.txt" for size in ("small", "large"))
-    response = upload(client, small, b"a" * (MEGABYTE - 8192))
+    response = upload(client, small, b"a" * (MEGABYTE - 8192), probe)
     expect_redirect(response, "/")
-    response = upload(client, large, b"a" * (MEGABYTE + 1))
+    response = upload(client, large, b"a" * (MEGABYTE + 1), probe)
     expect_status(response, 413)
     found = probe(upload_folder, [])
     expect(large not in found["files"], f"a file of {MEGABYTE + 1} bytes was saved")
