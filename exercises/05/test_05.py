@@ -78,8 +78,10 @@ def secrets_of_new_apps(app, secret):
             os.environ.pop("SECRET_KEY", None)
         else:
             os.environ["SECRET_KEY"] = before
-    return {key: value if value is None or isinstance(value, str) else repr(value)
-            for key, value in found.items()}
+    return {
+        key: value if value is None or isinstance(value, str) else repr(value)
+        for key, value in found.items()
+    }
 
 
 def list_with_a_new_app(app, secret, cookie_name, cookie):
@@ -173,7 +175,9 @@ def listed(client):
     from a response to GET / already sent)."""
     response = client.get("/") if hasattr(client, "get") else client
     expect_status(response, 200)
-    books = [text_of(li) for li in select(response, "ul.books li") if "empty" not in li.get("class", [])]
+    books = [
+        text_of(li) for li in select(response, "ul.books li") if "empty" not in li.get("class", [])
+    ]
     flashes = [text_of(li) for li in select(response, ".flashes li")]
     return books, flashes
 
@@ -325,7 +329,7 @@ def test_invalid_input_shows_the_form_again_with_an_error(client, probe, inputs,
     expect(
         any(errors),
         f"{doing} showed the form again, but with no error message in it (no element with "
-        "class=\"error\" and text)",
+        'class="error" and text)',
         fix='after each field, {% for error in field.errors %}<span class="error">{{ error }}'
         "</span>{% endfor %}",
     )
@@ -379,7 +383,7 @@ def test_a_valid_book_redirects_and_is_flashed_once(client, probe, inputs, kind)
             response,
             message,
             category="success",
-            fix=f"flash(f\"Added {{title}}.\", \"success\") before redirecting, here {message!r}",
+            fix=f'flash(f"Added {{title}}.", "success") before redirecting, here {message!r}',
         )
         page = client.get("/")
         expect(
@@ -387,7 +391,7 @@ def test_a_valid_book_redirects_and_is_flashed_once(client, probe, inputs, kind)
             f"after {doing}, GET / shows the flashed messages "
             f"{[str(li) for li in select(page, '.flashes li')]}, expected {message!r} in an "
             "element of class 'success'",
-            fix="give each message's <li> its category as class: <li class=\"{{ category }}\">",
+            fix='give each message\'s <li> its category as class: <li class="{{ category }}">',
         )
         shelf, flashes = listed(page)
         expect_equal(
@@ -395,8 +399,8 @@ def test_a_valid_book_redirects_and_is_flashed_once(client, probe, inputs, kind)
             [message],
             f"the flashed messages GET / shows after {doing}",
             fix="show them in base.html: {% for category, message in "
-            "get_flashed_messages(with_categories=true) %}<li class=\"{{ category }}\">"
-            "{{ message }}</li>{% endfor %}, inside <ul class=\"flashes\">",
+            'get_flashed_messages(with_categories=true) %}<li class="{{ category }}">'
+            '{{ message }}</li>{% endfor %}, inside <ul class="flashes">',
         )
         expect(
             shelf and shelf[-1] == shown(book),
@@ -483,12 +487,16 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
             expected = [shown(forged)]
         response = visitor.get("/", cookies={name: cookie})
         expect_status(response, 200)
-        books = [text_of(li) for li in select(response, "ul.books li") if "empty" not in li.get("class", [])]
+        books = [
+            text_of(li)
+            for li in select(response, "ul.books li")
+            if "empty" not in li.get("class", [])
+        ]
         if not expected:
             expect(
                 [text_of(li) for li in select(response, "ul.books li.empty")] == ["Nothing yet."],
                 "GET / with an empty list does not say 'Nothing yet.'",
-                fix="keep index.html's {% else %}<li class=\"empty\">Nothing yet.</li>",
+                fix='keep index.html\'s {% else %}<li class="empty">Nothing yet.</li>',
             )
         expect_equal(
             books,
@@ -561,7 +569,7 @@ def test_the_upload_form_sends_files(client, probe):
     )
     expect(
         form is not None,
-        "GET /upload has no <input type=\"file\"> in a form",
+        'GET /upload has no <input type="file"> in a form',
         fix="use a FileField and render it: {{ form.notes() }}",
     )
     expect(
@@ -627,7 +635,11 @@ def test_an_upload_needs_a_file_and_a_token(client, probe, inputs):
     response = upload(client, name, b"# notes\n", probe)
     expect_redirect(response, "/")
     response = submit(client, "/upload", {}, probe)
-    expect_status(response, 200, fixes={code: "FileRequired() refuses a form with no file" for code in ACCEPTED})
+    expect_status(
+        response,
+        200,
+        fixes={code: "FileRequired() refuses a form with no file" for code in ACCEPTED},
+    )
     expect(
         any(text_of(tag) for tag in select(response, ".error")),
         "POST /upload with no file showed the form without an error message",
