@@ -212,7 +212,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             folder = course_dir / "submitted" / student / exercise.id
             folder.mkdir(parents=True)
             nbformat.write(submitted, folder / f"exercise_{exercise.id}.ipynb")
-            (folder / "timestamp.txt").write_text(f"2026-11-{10 + len(expected)} 09:30:00 UTC")
+            # A different time for each submission, on a real day however many modules there are.
+            minutes = len(expected)
+            (folder / "timestamp.txt").write_text(
+                f"2026-11-10 {9 + minutes // 60:02d}:{minutes % 60:02d}:00 UTC"
+            )
             expected[exercise.id, student] = earned
     assert (course_dir / "submitted" / "mistake" / EXERCISES[0].id / "timestamp.txt").is_file()
     untouched = tmp_path_factory.mktemp("nbgrader-untouched")
