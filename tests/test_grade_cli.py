@@ -138,7 +138,7 @@ def no_submissions_folder(tmp: Path) -> tuple[list[str | Path], str]:
 def unknown_exercise(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--exercise", "99"],
-        "there is no exercise '99'; the exercises are 01, 02, 03, 04, 06, 07, 08",
+        "there is no exercise '99'; the exercises are 01, 02, 03, 04, 05, 06, 07, 08",
     )
 
 
@@ -156,7 +156,7 @@ def hidden_without_exercise_folders(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--hidden", hidden],
         f"--hidden {hidden} has no folder of hidden checks; they go in {hidden}/NN/test_*.py, "
-        "with NN an exercise: 01, 02, 03, 04, 06, 07, 08",
+        "with NN an exercise: 01, 02, 03, 04, 05, 06, 07, 08",
     )
 
 
@@ -167,7 +167,7 @@ def hidden_with_test_files_itself(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--hidden", hidden],
         f"--hidden {hidden} holds test files itself; hidden checks go in {hidden}/NN/test_*.py, "
-        "with NN an exercise: 01, 02, 03, 04, 06, 07, 08 (give the folder above it, if it is "
+        "with NN an exercise: 01, 02, 03, 04, 05, 06, 07, 08 (give the folder above it, if it is "
         "one exercise's folder)",
     )
 

@@ -243,6 +243,11 @@ FEATURES = {
             return response
 
 
+        @app.get("/me")
+        def me():
+            return {"user": session.get("user")}
+
+
         @app.cli.command("add")
         @click.argument("title")
         def add(title):
@@ -277,6 +282,17 @@ def test_login_sets_the_session_flashes_logs_and_a_cookie(client):
     assert ("app", "WARNING", "login by Zoë") in response.logs
 
 
+@pytest.mark.task("visitors")
+def test_another_visitor_has_cookies_of_its_own_until_given_some(client):
+    cookie = client.post("/login", data={"user": "Ada"}).cookies["session"]
+    other = client.another()
+    expect_json(other.get("/me"), {"user": None})
+    expect_json(other.get("/me", cookies={"session": cookie}), {"user": "Ada"})
+    expect_json(other.get("/me"), {"user": "Ada"})  # a cookie given is kept
+    expect_json(other.get("/me", cookies={"session": cookie[:-2] + "xx"}), {"user": None})
+    expect_json(client.get("/me"), {"user": "Ada"})
+
+
 @pytest.mark.task("cli")
 @pytest.mark.fresh_app
 def test_the_cli_command_runs_on_an_app_of_its_own(cli, probe):
@@ -287,15 +303,10 @@ def test_the_cli_command_runs_on_an_app_of_its_own(cli, probe):
 
 
 def test_threads_async_views_sessions_flashes_logs_cookies_and_the_cli(tmp_path: Path) -> None:
-    folder = exercise(
-        tmp_path,
-        "09",
-        FEATURES,
-        FEATURE_CHECKS,
-        tasks=("threads", "async", "login", "cli"),
-    )
+    tasks = ("threads", "async", "login", "visitors", "cli")
+    folder = exercise(tmp_path, "09", FEATURES, FEATURE_CHECKS, tasks=tasks)
     [result] = check(folder)
-    expected = {task: ("passed", "") for task in ("threads", "async", "login", "cli")}
+    expected = {task: ("passed", "") for task in tasks}
     assert outcomes(result) == expected
     assert {task: found[0] for task, found in graded(tmp_path, "09", tmp_path).items()} == {
         task: "passed" for task in expected

@@ -156,7 +156,7 @@ class Target(Protocol):
 
 _OPTIONS = {
     "query_string", "headers", "data", "json", "follow_redirects", "content_type", "base_url",
-    "auth", "max_bytes",
+    "auth", "max_bytes", "cookies",
 }  # fmt: skip
 
 
@@ -196,6 +196,10 @@ class Client(_Methods):
         if self._handle is None:
             self._handle = self._target.open_client()
         return self._target.request(self._handle, method.upper(), path, options)
+
+    def another(self) -> Client:
+        """A second client of the same app, with cookies of its own: another visitor."""
+        return Client(self._target)
 
 
 class Probe:

@@ -152,6 +152,8 @@ class Learner:
             self._clients[client] = self.app.test_client()
         test_client = self._clients[client]
         limit = int(options.pop("max_bytes", BODY_LIMIT))
+        for name, value in (options.pop("cookies", None) or {}).items():
+            test_client.set_cookie(str(name), str(value))  # kept, as a browser keeps a cookie
         options = _uploads(options)
         seen = _Seen(self.app)
 
