@@ -259,6 +259,7 @@ def test_the_add_form_has_its_fields_and_a_csrf_token(client, probe):
     expect_page(client, "/add", "Add a book · Reading list", ["/", "/add"])
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("csrf-form")
 def test_a_post_without_a_valid_token_is_refused(client, probe, inputs):
     book = a_book(inputs)
@@ -306,6 +307,7 @@ INVALID = {
 }
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("validation")
 @pytest.mark.parametrize("case", list(INVALID))
 def test_invalid_input_shows_the_form_again_with_an_error(client, probe, inputs, case):
@@ -352,6 +354,7 @@ def test_invalid_input_shows_the_form_again_with_an_error(client, probe, inputs,
 # prg-flash
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("prg-flash")
 @pytest.mark.parametrize("kind", ["drawn", "edges", "html-and-most-pages"])
 def test_a_valid_book_redirects_and_is_flashed_once(client, probe, inputs, kind):
@@ -425,6 +428,7 @@ def sign(secret, data):
     return SecureCookieSessionInterface().get_signing_serializer(signer).dumps(data)
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("session")
 def test_each_visitor_sees_only_their_own_books(client, probe, inputs):
     other = client.another()
@@ -467,6 +471,7 @@ def test_each_visitor_sees_only_their_own_books(client, probe, inputs):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("session")
 def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe, inputs):
     name = probe.config("SESSION_COOKIE_NAME").get("SESSION_COOKIE_NAME", "session")
@@ -503,6 +508,7 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
         )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("session")
 def test_without_a_test_config_the_secret_comes_from_the_environment(probe, inputs):
     secret = f"{inputs.word(label='SECRET_KEY')}-{inputs.integer(1000, 9999, label='SECRET_KEY')}"
@@ -525,6 +531,7 @@ def test_without_a_test_config_the_secret_comes_from_the_environment(probe, inpu
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("session")
 def test_the_session_is_signed_with_the_configured_secret(probe, inputs):
     secret = f"{inputs.word(label='secret')}-{inputs.integer(1000, 9999, label='secret')}"
@@ -574,6 +581,7 @@ def test_the_upload_form_sends_files(client, probe):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("upload")
 @pytest.mark.parametrize("kind", ["plain", "spaces", "climbs-out", "absolute"])
 def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
@@ -623,6 +631,7 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
     expect_equal(found["files"][safe], content, f"the content of {safe}")
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("upload")
 def test_an_upload_needs_a_file_and_a_token(client, probe, inputs):
     name = f"{inputs.word(label='file name')}.md"
@@ -648,6 +657,7 @@ def test_an_upload_needs_a_file_and_a_token(client, probe, inputs):
     )
 
 
+@pytest.mark.fresh_app
 @pytest.mark.task("upload")
 def test_an_upload_over_max_content_length_is_refused(client, probe, inputs):
     limit = probe.config("MAX_CONTENT_LENGTH").get("MAX_CONTENT_LENGTH")
