@@ -343,7 +343,11 @@ def _lines(record: logging.LogRecord) -> tuple[str, ...]:
 
 
 def _not_the_apps(handler: logging.Handler) -> bool:
-    return isinstance(handler, _Records) or type(handler).__module__.startswith("_pytest.")
+    return isinstance(handler, _Records) or _of_pytest(handler)
+
+
+def _of_pytest(handler: logging.Handler) -> bool:
+    return type(handler).__module__.startswith("_pytest.")
 
 
 def _read(answer: Any, limit: int, seen: _Seen) -> bytes:
@@ -502,8 +506,12 @@ class _LoggingAsFound:
             del manager.loggerDict[name]  # the learner's own, made since
         manager.loggerDict.update(self.aside)
         for found, level, handlers, filters, propagate, disabled in self.loggers.values():
+            # pytest's handlers come and go with its phases: keep those it has now, not old ones
+            now = [h for h in found.handlers if _of_pytest(h)]
             found.setLevel(level)
-            found.handlers[:] = handlers
+            found.handlers[:] = [h for h in handlers if not _of_pytest(h) or h in now] + [
+                h for h in now if h not in handlers
+            ]
             found.filters[:] = filters
             found.propagate = propagate
             found.disabled = disabled
