@@ -295,7 +295,8 @@ def response_from(found: Any) -> Response:
 def _log_entry(found: Any) -> LogEntry:
     if not isinstance(found, list) or len(found) != 4:
         raise Malformed("a log record that is not [logger, level, message, lines]")
-    return LogEntry(*_strings(found[:3], 3), _strings(found[3]))
+    logger, level, message = _strings(found[:3], 3)
+    return LogEntry(logger, level, message, _strings(found[3]))
 
 
 def cli_from(found: Any) -> CliResult:

@@ -489,8 +489,14 @@ class _LoggingAsFound:
         manager = logging.Logger.manager
         self.names = names
         self.loggers = {
-            name: (found, found.level, found.handlers[:], found.filters[:], found.propagate,
-                   found.disabled)
+            name: (
+                found,
+                found.level,
+                found.handlers[:],
+                found.filters[:],
+                found.propagate,
+                found.disabled,
+            )
             for name, found in [("", logging.root), *manager.loggerDict.items()]
             if isinstance(found, logging.Logger)
         }
