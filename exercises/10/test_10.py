@@ -109,7 +109,9 @@ def add_api_error_views(app, cases):
         def raises(made=made):
             raise made
 
-        app.add_url_rule(f"/api/_workbook/api-error/{number}", f"_workbook_api_error_{number}", raises)
+        app.add_url_rule(
+            f"/api/_workbook/api-error/{number}", f"_workbook_api_error_{number}", raises
+        )
     return {"problem": None}
 
 
@@ -158,7 +160,9 @@ def book_ids(client):
     expect_status(response, 200)
     listed = response.get_json()
     expect(
-        isinstance(listed, list) and listed and all(isinstance(b, dict) and "id" in b for b in listed),
+        isinstance(listed, list)
+        and listed
+        and all(isinstance(b, dict) and "id" in b for b in listed),
         f"GET /api/books answered {response.text[:200]!r}, expected the list of books",
     )
     return [book["id"] for book in listed]
@@ -169,22 +173,28 @@ def records(response, logger=None, message=None):
     return [
         entry
         for entry in response.logs
-        if (logger is None or entry.logger == logger) and (message is None or entry.message == message)
+        if (logger is None or entry.logger == logger)
+        and (message is None or entry.message == message)
     ]
 
 
-def no_record_fix(probe):
-    """Why a record the app logs may be missing, from how its logger is set up."""
+def no_record_fix(probe, level="INFO"):
+    """Why a record at ``level`` the app should have logged is missing, from how its logger is
+    set up; None when the set-up lets it through (then it was not logged)."""
     setup = probe(logging_setup)
-    if not setup["handlers"]:
-        return LINES_FIX + ", at level INFO"
     if setup["disabled"]:
         return (
             "the app's logger is disabled: dictConfig turns off the loggers that already exist "
             "when it runs, so call it at the top of app.py, before create_app, and give it "
             "'disable_existing_loggers': False"
         )
-    if setup["level"] not in ("DEBUG", "INFO", "NOTSET"):
+    order = ["NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    if setup["level"] in order and order.index(setup["level"]) > order.index(level):
+        if not setup["handlers"]:
+            return (
+                f"the app's logger lets only {setup['level']} and above through, as it does "
+                f"when nothing configures logging: {LINES_FIX}, at level INFO"
+            )
         return (
             f"the app's logger lets only {setup['level']} and above through: give the root "
             "logger 'level': 'INFO' in dictConfig"
@@ -192,7 +202,7 @@ def no_record_fix(probe):
     return None
 
 
-def the_record(response, probe, logger, message):
+def the_record(response, probe, logger, message, level="INFO"):
     found = records(response, logger, message)
     expect(
         found,
@@ -203,7 +213,7 @@ def the_record(response, probe, logger, message):
             if response.logs
             else ""
         ),
-        fix=no_record_fix(probe),
+        fix=no_record_fix(probe, level),
     )
     return found[0]
 
@@ -227,7 +237,11 @@ def json_lines(request_line, entry, probe):
                 if default
                 else LINES_FIX
             )
-            expect(False, f"a handler wrote {quoted(line)} for {doing}, expected one JSON object", fix=fix)
+            expect(
+                False,
+                f"a handler wrote {quoted(line)} for {doing}, expected one JSON object",
+                fix=fix,
+            )
         expect(
             "\n" not in line.rstrip("\n"),
             f"a handler wrote {quoted(line)} for {doing}, which takes more than one line: each record "
@@ -408,8 +422,7 @@ def test_an_api_error_answers_its_status_and_payload(client, probe, inputs):
             response,
             status,
             fixes={
-                500: "register a handler with @app.errorhandler(APIError) that answers "
-                "error.status"
+                500: "register a handler with @app.errorhandler(APIError) that answers error.status"
                 if no_handler
                 else None,
                 200: "return the status as well: return {...}, error.status",
@@ -436,8 +449,10 @@ def test_an_unknown_book_is_an_api_error(client, inputs):
     expect_status(
         response,
         404,
-        errors={"KeyError": "the book is not in BOOKS: raise APIError(404, 'no such book', "
-                "{'book_id': book_id}) before looking it up"},
+        errors={
+            "KeyError": "the book is not in BOOKS: raise APIError(404, 'no such book', "
+            "{'book_id': book_id}) before looking it up"
+        },
     )
     expect_json(
         response,
@@ -507,7 +522,9 @@ def test_a_500_handler_answers_when_exceptions_do_not_propagate(client, probe, i
             fix="answer JSON to API clients and SERVER_ERROR_PAGE to browsers",
         )
         if kind == "application/json":
-            expect_equal(answer["json"], {"error": "internal server error"}, f"the JSON {doing} answered")
+            expect_equal(
+                answer["json"], {"error": "internal server error"}, f"the JSON {doing} answered"
+            )
         else:
             expect(
                 "<h1>Something went wrong</h1>" in answer["text"],
@@ -527,14 +544,20 @@ def expect_fields(value, wanted, doing):
             fix="the formatter's object needs at least: time, level, logger, message, request_id",
         )
         if expected is not None:
-            expect_equal(value[key], expected, f"{key!r} in the JSON line for {doing}")
+            fix = None
+            if key == "message" and isinstance(value[key], str) and "%" in value[key]:
+                fix = "record.msg is the message before its arguments are filled in: use "
+                fix += "record.getMessage()"
+            expect_equal(value[key], expected, f"{key!r} in the JSON line for {doing}", fix=fix)
 
 
 @pytest.mark.task("json-logs")
 def test_each_record_is_one_json_line_on_stderr(client, probe, inputs):
     ids = book_ids(client)
     for book in [inputs.choice(ids, label="book"), inputs.integer(max(ids) + 1, 999, label="book")]:
-        response = client.get(f"/api/books/{book}", headers={**API, "X-Request-ID": request_id(inputs)})
+        response = client.get(
+            f"/api/books/{book}", headers={**API, "X-Request-ID": request_id(inputs)}
+        )
         expect(
             response.status_code in (200, 404),
             f"{response.request_line} answered {response.status_code}, expected 200 or 404",
@@ -570,7 +593,7 @@ def test_a_logged_exception_stays_on_one_line(client, probe, inputs):
     book_ids(client)
     response = client.get("/api/_workbook/logs-an-exception", headers=API)
     expect_status(response, 200)
-    entry = the_record(response, probe, "app", "the check's view caught an exception")
+    entry = the_record(response, probe, "app", "the check's view caught an exception", "ERROR")
     for value in json_lines(
         f"{response.request_line} (a view of the check's that logs LookupError({message!r}) "
         "with app.logger.exception)",
@@ -593,7 +616,11 @@ def test_a_logged_exception_stays_on_one_line(client, probe, inputs):
 def expect_id_in_lines(response, probe, book, wanted, named):
     """Every line of the request's record carries ``wanted``, the id ``named`` says it is."""
     entry = the_record(response, probe, "app", f"looking up book {book}")
-    expect(entry.lines, f"no handler of the app wrote a line for {response.request_line}", fix=LINES_FIX)
+    expect(
+        entry.lines,
+        f"no handler of the app wrote a line for {response.request_line}",
+        fix=LINES_FIX,
+    )
     for line in entry.lines:
         try:
             value = json.loads(line)
@@ -611,8 +638,7 @@ def expect_id_in_lines(response, probe, book, wanted, named):
         else:
             expect(
                 wanted in line,
-                f"the line {quoted(line)} logged by {response.request_line} does not carry "
-                f"{named}",
+                f"the line {quoted(line)} logged by {response.request_line} does not carry {named}",
                 fix="put the request id in every line, in the formatter or with a logging.Filter",
             )
 
@@ -624,6 +650,13 @@ def test_each_request_keeps_its_id_in_the_answer_and_the_logs(client, probe, inp
     book = inputs.choice(ids, label="book")
     response = client.get(f"/api/books/{book}", headers={**API, "X-Request-ID": sent})
     expect_status(response, 200)
+    expect(
+        response.headers.get("X-Request-ID") is not None,
+        f"the answer to GET /api/books/{book} sent with X-Request-ID: {sent} has no "
+        "X-Request-ID header",
+        fix="keep the header's value in g in a before_request function, and set "
+        "response.headers['X-Request-ID'] in an after_request function",
+    )
     expect_equal(
         response.headers.get("X-Request-ID"),
         sent,
@@ -686,31 +719,50 @@ def expect_no_secret(response, secrets):
             )
 
 
+def expect_login_logged(response, probe, doing, who, level, fix):
+    """A record at ``level`` that names ``who``, as the brief asks of each login."""
+    logged = "; ".join(f"{e.level} {e.message!r}" for e in response.logs) or "nothing"
+    expect(
+        any(who in e.message and e.level == level for e in response.logs),
+        f"{doing} logged {logged}, expected a{'n' if level == 'INFO' else ''} {level} record "
+        f"naming {who!r}",
+        fix=(no_record_fix(probe, level) if not response.logs else None) or fix,
+    )
+
+
+def wrong_password(inputs, password):
+    while True:
+        label = "wrong password"
+        wrong = f"{inputs.word(label=label)}-{inputs.integer(1000, 9999, label=label)}"
+        if wrong not in password and password not in wrong:
+            return wrong
+
+
 @pytest.mark.task("no-secrets")
 @pytest.mark.fresh_app
 def test_logins_are_logged_without_passwords_or_tokens(client, probe, inputs):
     name, password = account(inputs)
     stranger, _ = account(inputs)
-    wrong = f"{inputs.word(label='wrong password')}-{inputs.integer(1000, 9999, label='wrong password')}"
-    while wrong in password or password in wrong:
-        wrong = f"{inputs.word(label='wrong password')}-{inputs.integer(1000, 9999, label='wrong password')}"
+    wrong = wrong_password(inputs, password)
     response = client.post("/api/users", json={"username": name, "password": password})
     expect_status(response, 201)
     expect_json(response, {"username": name})
     secrets = {"password": password}
-    for who, tried in [(name, wrong), (stranger, password)]:
+    for who, tried, doing in [
+        (name, wrong, f"POST /api/login with the wrong password for {name!r}"),
+        (stranger, password, f"POST /api/login for {stranger!r}, who has no account"),
+    ]:
         response = client.post("/api/login", json={"username": who, "password": tried})
-        doing = f"POST /api/login with the wrong password for {who!r}"
         expect_status(response, 401)
         expect_json(response, {"error": "wrong username or password"})
         expect_no_secret(response, {"password": tried, **secrets})
-        expect(
-            any(who in e.message and e.level == "WARNING" for e in response.logs),
-            f"{doing} logged "
-            + ("; ".join(f"{e.level} {e.message!r}" for e in response.logs) or "nothing")
-            + f", expected a WARNING naming {who!r}",
-            fix=(no_record_fix(probe) if not response.logs else None)
-            or "app.logger.warning('failed login for %s', username) before the 401",
+        expect_login_logged(
+            response,
+            probe,
+            doing,
+            who,
+            "WARNING",
+            "app.logger.warning('failed login for %s', username) before the 401",
         )
     response = client.post("/api/login", json={"username": name, "password": password})
     expect_status(response, 200)
@@ -718,13 +770,13 @@ def test_logins_are_logged_without_passwords_or_tokens(client, probe, inputs):
     expect(isinstance(token, str) and token, f"POST /api/login answered {response.text!r}")
     secrets["token"] = token
     expect_no_secret(response, secrets)
-    expect(
-        any(name in e.message and e.level == "INFO" for e in response.logs),
-        f"POST /api/login with the right password for {name!r} logged "
-        + ("; ".join(f"{e.level} {e.message!r}" for e in response.logs) or "nothing")
-        + f", expected an INFO record naming {name!r}",
-        fix=(no_record_fix(probe) if not response.logs else None)
-        or "app.logger.info('%s logged in', username) before returning the token",
+    expect_login_logged(
+        response,
+        probe,
+        f"POST /api/login with the right password for {name!r}",
+        name,
+        "INFO",
+        "app.logger.info('%s logged in', username) before returning the token",
     )
     response = client.get("/api/me", headers={"Authorization": f"Bearer {token}", **API})
     expect_status(response, 200)
