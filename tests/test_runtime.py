@@ -865,6 +865,7 @@ def test_log_records_carry_their_lines_and_each_import_meets_fresh_logging(
         return logging.root.level, mine
 
     before = setup()
+    app_logger = logging.Logger.manager.loggerDict.get("app")  # an earlier test's, or none
     folder = exercise(
         tmp_path,
         "10",
@@ -877,7 +878,7 @@ def test_log_records_carry_their_lines_and_each_import_meets_fresh_logging(
     [result] = check(folder)
     assert outcomes(result) == {"lines": ("passed", ""), "reimport": ("passed", "")}
     assert setup() == before, "logging was not put back"
-    assert "app" not in logging.Logger.manager.loggerDict
+    assert logging.Logger.manager.loggerDict.get("app") is app_logger
     found = graded(tmp_path, "10", tmp_path)
     assert {task: outcome for task, (outcome, _) in found.items()} == {
         "lines": "passed",
