@@ -279,7 +279,7 @@ def test_login_sets_the_session_flashes_logs_and_a_cookie(client):
     expect_equal(response.session, {"user": "Zoë", "_flashes": [["info", "Welcome, Zoë!"]]}, "the session")
     expect_equal(response.cookies, {"session": response.cookies["session"], "theme": "dark"}, "cookies")
     assert response.cookie("theme")["httponly"] == "True"
-    assert ("app", "WARNING", "login by Zoë") in response.logs
+    assert ("app", "WARNING", "login by Zoë") in [entry[:3] for entry in response.logs]
 
 
 @pytest.mark.task("visitors")
@@ -804,3 +804,94 @@ def test_a_view_that_raises_what_stops_a_program_is_judged_alike_in_both_modes(
         ),
     }
     assert graded(tmp_path, "09", tmp_path) == mine
+
+
+LOGGING = {
+    "app.py": """\
+        import json
+        import logging
+        from logging.config import dictConfig
+
+        from flask import Flask
+
+
+        class JSONLines(logging.Formatter):
+            def format(self, record):
+                return json.dumps({"level": record.levelname, "message": record.getMessage()})
+
+
+        # As Flask's docs have it: no disable_existing_loggers, so an app logger made by an
+        # earlier import of this file would be turned off here.
+        dictConfig({
+            "version": 1,
+            "formatters": {"json": {"()": JSONLines}},
+            "handlers": {"out": {"class": "logging.StreamHandler", "formatter": "json"}},
+            "root": {"level": "INFO", "handlers": ["out"]},
+        })
+
+
+        def create_app(test_config=None):
+            app = Flask(__name__)
+
+            @app.get("/")
+            def home():
+                app.logger.info("home for %s", "Zoë")
+                logging.getLogger("app.quiet").debug("not emitted")
+                return "ok"
+
+            return app
+    """
+}
+
+LOGGING_CHECKS = """\
+import pytest
+from checker.api import expect_equal
+
+
+@pytest.mark.task("lines")
+def test_records_carry_the_lines_the_apps_handlers_wrote(client):
+    [entry] = client.get("/").logs
+    expect_equal(
+        [*entry[:3], list(entry.lines)],
+        ["app", "INFO", "home for Zoë", ['{"level": "INFO", "message": "home for Zo\\\\u00eb"}']],
+        "the record",
+    )
+
+
+@pytest.mark.task("reimport")
+@pytest.mark.fresh_app
+@pytest.mark.parametrize("round", [1, 2])
+def test_each_import_meets_logging_as_a_new_process_would(client, round):
+    expect_equal([entry.message for entry in client.get("/").logs], ["home for Zoë"], "records")
+"""
+
+
+def test_log_records_carry_their_lines_and_each_import_meets_fresh_logging(
+    tmp_path: Path,
+) -> None:
+    import logging
+
+    def setup() -> tuple[int, list[logging.Handler]]:
+        mine = [h for h in logging.root.handlers if not type(h).__module__.startswith("_pytest")]
+        return logging.root.level, mine
+
+    before = setup()
+    app_logger = logging.Logger.manager.loggerDict.get("app")  # an earlier test's, or none
+    folder = exercise(
+        tmp_path,
+        "10",
+        LOGGING,
+        LOGGING_CHECKS,
+        app="app:create_app",
+        extra="factory = true\n",
+        tasks=("lines", "reimport"),
+    )
+    [result] = check(folder)
+    assert outcomes(result) == {"lines": ("passed", ""), "reimport": ("passed", "")}
+    assert setup() == before, "logging was not put back"
+    assert logging.Logger.manager.loggerDict.get("app") is app_logger
+    found = graded(tmp_path, "10", tmp_path)
+    assert {task: outcome for task, (outcome, _) in found.items()} == {
+        "lines": "passed",
+        "reimport": "passed",
+    }

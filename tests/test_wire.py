@@ -44,7 +44,7 @@ def sample_response() -> Response:
         templates=(Rendered("base.html", ("title", "user")),),
         flashes=(("error", "Bad input"),),
         session={"user_id": 3, "cart": [1, 2]},
-        logs=(LogEntry("app", "WARNING", "careful"),),
+        logs=(LogEntry("app", "WARNING", "careful", ('{"level": "WARNING"}',)),),
     )
 
 

@@ -210,7 +210,7 @@ def response_data(response: Response) -> dict[str, Any]:
         "templates": [[found.name, list(found.context)] for found in response.templates],
         "flashes": [list(flash) for flash in response.flashes],
         "session": response.session,
-        "logs": [list(entry) for entry in response.logs],
+        "logs": [[*entry[:3], list(entry.lines)] for entry in response.logs],
     }
 
 
@@ -288,8 +288,15 @@ def response_from(found: Any) -> Response:
             )
         ),
         session=_field(found, "session", dict),
-        logs=tuple(LogEntry(*_strings(entry, 3)) for entry in _field(found, "logs", list)),
+        logs=tuple(_log_entry(entry) for entry in _field(found, "logs", list)),
     )
+
+
+def _log_entry(found: Any) -> LogEntry:
+    if not isinstance(found, list) or len(found) != 4:
+        raise Malformed("a log record that is not [logger, level, message, lines]")
+    logger, level, message = _strings(found[:3], 3)
+    return LogEntry(logger, level, message, _strings(found[3]))
 
 
 def cli_from(found: Any) -> CliResult:

@@ -31,6 +31,7 @@ class LogEntry(NamedTuple):
     logger: str
     level: str  # "INFO", "WARNING", ...
     message: str
+    lines: tuple[str, ...] = ()  # the record as each of the app's own handlers formatted it
 
 
 @dataclass(frozen=True)

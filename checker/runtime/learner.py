@@ -124,6 +124,7 @@ class Learner:
     run_dir: Path
     namespace: Namespace
     temporary: bool = False
+    logging_before: _LoggingAsFound | None = None
     graded: str = ""  # the notebook graded instead of app.py, if it is one
     _clients: dict[int, Any] = field(default_factory=dict)
     _services: dict[int, services.Service] = field(default_factory=dict)
@@ -259,6 +260,8 @@ class Learner:
             self.stop_service(handle)
         self.namespace.leave()
         self.namespace.modules.clear()
+        if self.logging_before is not None:
+            self.logging_before.restore()
         if self.temporary:
             shutil.rmtree(self.run_dir, ignore_errors=True)
             tracing.forget_folder(self.run_dir)
@@ -319,7 +322,34 @@ class _Records(logging.Handler):
             message = record.getMessage()
         except Exception:  # a record whose arguments do not fit its message
             message = str(record.msg)
-        self.into.append(LogEntry(record.name, record.levelname, message))
+        self.into.append(LogEntry(record.name, record.levelname, message, _lines(record)))
+
+
+def _lines(record: logging.LogRecord) -> tuple[str, ...]:
+    """What the app's own handlers wrote for ``record``: its text as each one that took it
+    formatted it (the checker's and pytest's handlers left out)."""
+    found = []
+    logger: logging.Logger | None = logging.getLogger(record.name)
+    while logger is not None:
+        for handler in logger.handlers:
+            if _not_the_apps(handler):
+                continue
+            if record.levelno < handler.level or not handler.filter(record):
+                continue
+            try:
+                found.append(handler.format(record))
+            except Exception as error:  # the handler would have printed a traceback instead
+                found.append(f"(nothing: its formatter raised {type(error).__name__}: {error})")
+        logger = logger.parent if logger.propagate else None
+    return tuple(found)
+
+
+def _not_the_apps(handler: logging.Handler) -> bool:
+    return isinstance(handler, _Records) or _of_pytest(handler)
+
+
+def _of_pytest(handler: logging.Handler) -> bool:
+    return type(handler).__module__.startswith("_pytest.")
 
 
 def _read(answer: Any, limit: int, seen: _Seen) -> bytes:
@@ -427,6 +457,7 @@ def _import(
         _check_syntax(code_source, run_dir / exercise.app_file)
     learner_files = frozenset(str(run_dir / name) for name in {*files, exercise.app_file})
     namespace = Namespace(run_dir)
+    logging_before = _LoggingAsFound(_top_level_names(run_dir))
     namespace.enter()
     loading = _Loading(run_dir, learner_files, timeout)
     shown = display_path(run_dir / exercise.app_file)  # as registered above
@@ -437,10 +468,64 @@ def _import(
         app = _find_app(exercise, module, shown, loading, run_dir)
     except BaseException:
         namespace.leave()
+        logging_before.restore()
         raise
-    loaded = Learner(exercise, module, app, learner_files, timeout, run_dir, namespace, temporary)
+    loaded = Learner(
+        exercise, module, app, learner_files, timeout, run_dir, namespace, temporary, logging_before
+    )
     loaded.graded = display_path(code_source.path) if code_source.is_notebook else ""
     return loaded
+
+
+class _LoggingAsFound:
+    """The process's logging set-up before a learner's code ran, put back once it is gone.
+
+    Logging is one set-up per process, which a learner's app configures at import (``dictConfig``),
+    as it would in a process of its own. Loggers named like the learner's modules (``app``, the
+    logger of ``Flask("app")``) are set aside meanwhile, so that each import of the app meets none
+    left by an earlier one, as a new process would: ``dictConfig`` disables the loggers that
+    already exist.
+    """
+
+    def __init__(self, names: set[str]) -> None:
+        manager = logging.Logger.manager
+        self.names = names
+        self.loggers = {
+            name: (
+                found,
+                found.level,
+                found.handlers[:],
+                found.filters[:],
+                found.propagate,
+                found.disabled,
+            )
+            for name, found in [("", logging.root), *manager.loggerDict.items()]
+            if isinstance(found, logging.Logger)
+        }
+        self.aside = {
+            name: found for name, found in list(manager.loggerDict.items()) if self._learners(name)
+        }
+        for name in self.aside:
+            del manager.loggerDict[name]
+
+    def restore(self) -> None:
+        manager = logging.Logger.manager
+        for name in [n for n in manager.loggerDict if self._learners(n)]:
+            del manager.loggerDict[name]  # the learner's own, made since
+        manager.loggerDict.update(self.aside)
+        for found, level, handlers, filters, propagate, disabled in self.loggers.values():
+            # pytest's handlers come and go with its phases: keep those it has now, not old ones
+            now = [h for h in found.handlers if _of_pytest(h)]
+            found.setLevel(level)
+            found.handlers[:] = [h for h in handlers if not _of_pytest(h) or h in now] + [
+                h for h in now if h not in handlers
+            ]
+            found.filters[:] = filters
+            found.propagate = propagate
+            found.disabled = disabled
+
+    def _learners(self, name: str) -> bool:
+        return any(name == n or name.startswith(n + ".") for n in self.names)
 
 
 def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEOUT) -> Learner:
