@@ -642,8 +642,8 @@ def test_the_seed_is_kept_and_each_learner_draws_from_their_own(tmp_path: Path) 
 
 def test_unknown_exercise_or_learner_is_a_clear_error(tmp_path: Path) -> None:
     submissions = cohort_folder(tmp_path / "cohort", 1)
-    with pytest.raises(cohort.GradeError, match="there is no exercise '09'"):
-        cohort.grade(submissions, tmp_path / "out", Options(exercises=("09",)), root=ROOT)
+    with pytest.raises(cohort.GradeError, match="there is no exercise '99'"):
+        cohort.grade(submissions, tmp_path / "out", Options(exercises=("99",)), root=ROOT)
     with pytest.raises(cohort.GradeError, match="no learner 'nobody'"):
         cohort.grade(submissions, tmp_path / "out", Options(learner="nobody"), root=ROOT)
     with pytest.raises(cohort.GradeError, match="is not a folder of submissions"):

@@ -21,6 +21,8 @@ from tests.conftest import AS_NOBODY, as_nobody, give_to_nobody
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_ROOT = "the grader is not root"
+# The course's exercises, as the messages list them: 01, 02, ...
+KNOWN = ", ".join(sorted(path.parent.name for path in (ROOT / "exercises").glob("*/exercise.toml")))
 ALL = [
     "separate process",
     "CPU time limit",
@@ -138,7 +140,7 @@ def no_submissions_folder(tmp: Path) -> tuple[list[str | Path], str]:
 def unknown_exercise(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--exercise", "99"],
-        "there is no exercise '99'; the exercises are 01, 02, 03, 04, 05, 06, 07, 08",
+        f"there is no exercise '99'; the exercises are {KNOWN}",
     )
 
 
@@ -156,7 +158,7 @@ def hidden_without_exercise_folders(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--hidden", hidden],
         f"--hidden {hidden} has no folder of hidden checks; they go in {hidden}/NN/test_*.py, "
-        "with NN an exercise: 01, 02, 03, 04, 05, 06, 07, 08",
+        f"with NN an exercise: {KNOWN}",
     )
 
 
@@ -167,8 +169,7 @@ def hidden_with_test_files_itself(tmp: Path) -> tuple[list[str | Path], str]:
     return (
         [learner(tmp / "cohort"), "--out", tmp / "out", "--hidden", hidden],
         f"--hidden {hidden} holds test files itself; hidden checks go in {hidden}/NN/test_*.py, "
-        "with NN an exercise: 01, 02, 03, 04, 05, 06, 07, 08 (give the folder above it, if it is "
-        "one exercise's folder)",
+        f"with NN an exercise: {KNOWN} (give the folder above it, if it is one exercise's folder)",
     )
 
 

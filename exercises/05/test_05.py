@@ -8,7 +8,6 @@ app refuses a POST without it, which a check run with WTF_CSRF_ENABLED = False c
 
 import os
 import sys
-import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -35,9 +34,32 @@ ACCEPTED = (302, 303)
 # Probes: they run beside the learner's app and return plain data.
 
 
-def upload_folder(app, names, since=None):
-    """Where uploads go, what is there, and which of ``names`` landed outside it (written since
-    ``since``; those are removed, so a wrong app's file does not outlive the check)."""
+def _outside_paths(app, names):
+    """Where each of ``names`` lands if it is joined to the upload folder, and that is outside it."""
+    folder = os.path.realpath(app.config.get("UPLOAD_FOLDER") or app.instance_path)
+    paths = {}
+    for name in names:
+        path = os.path.normpath(os.path.join(folder, name))
+        if os.path.dirname(path) != folder:
+            paths[name] = path
+    return paths
+
+
+def files_outside(app, names):
+    """What is at each place outside the upload folder that ``names`` point to, before an
+    upload: the file's modification time and size, or None."""
+    found = {}
+    for name, path in _outside_paths(app, names).items():
+        found[name] = (
+            [os.stat(path).st_mtime_ns, os.stat(path).st_size] if os.path.isfile(path) else None
+        )
+    return found
+
+
+def upload_folder(app, names, before=None):
+    """Where uploads go, what is there, and which of ``names`` landed outside it: a file that
+    was not there ``before`` (see files_outside) or has changed since. One the upload made is
+    removed, so a wrong app's file does not outlive the check."""
     folder = os.path.realpath(app.config.get("UPLOAD_FOLDER") or app.instance_path)
     instance = os.path.realpath(app.instance_path)
     files = {}
@@ -48,11 +70,12 @@ def upload_folder(app, names, since=None):
                 with open(path, "rb") as file:
                     files[entry] = file.read().decode("utf-8", errors="replace")
     outside = []
-    for name in names:
-        path = os.path.normpath(os.path.join(folder, name))
-        if os.path.dirname(path) != folder and os.path.isfile(path):
-            if since is None or os.path.getmtime(path) >= since:
-                outside.append(name)
+    now = files_outside(app, names)
+    for name, path in _outside_paths(app, names).items():
+        was = (before or {}).get(name)
+        if now.get(name) is not None and now[name] != was:
+            outside.append(name)
+            if was is None:
                 os.remove(path)
     return {
         "configured": str(app.config.get("UPLOAD_FOLDER")),
@@ -482,9 +505,11 @@ def test_a_session_cookie_not_signed_with_the_apps_key_is_ignored(client, probe,
     for key, what in [(secret, "signed with the app's SECRET_KEY"), (None, "tampered with")]:
         visitor = client.another()
         if key is None:
-            # The payload of one cookie with the signature of another.
-            signature = sign(secret, {"books": [good]}).split(".", 1)[1]
-            cookie = sign(secret, {"books": [forged]}).split(".", 1)[0] + "." + signature
+            # The payload of one cookie with the time and signature of another. A cookie is
+            # payload.time.signature, and a compressed payload starts with a dot of its own.
+            signature = sign(secret, {"books": [good]}).rsplit(".", 2)[1:]
+            payload = sign(secret, {"books": [forged]}).rsplit(".", 2)[0]
+            cookie = ".".join([payload, *signature])
             expected = []
         else:
             cookie = sign(key, {"books": [forged]})
@@ -581,6 +606,20 @@ def test_the_upload_form_sends_files(client, probe):
     )
 
 
+def missing_folder_fix(response, name, safe):
+    """A fix for an upload that could not be saved because a folder is missing, if it was that."""
+    error = response.error
+    if error is None or error.error_type != "FileNotFoundError":
+        return None
+    if os.path.dirname(name) and os.path.dirname(name).lstrip("./") in error.error_text:
+        return (
+            f"the view saves the file under the name the visitor sent, {name!r}, which "
+            f"points outside the upload folder: save it as secure_filename(file.filename), "
+            f"{safe!r} here"
+        )
+    return "os.makedirs(app.config['UPLOAD_FOLDER'], exist_ok=True) in create_app"
+
+
 @pytest.mark.fresh_app
 @pytest.mark.task("upload")
 @pytest.mark.parametrize("kind", ["plain", "spaces", "climbs-out", "absolute"])
@@ -590,19 +629,22 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
         "plain": f"{word}.txt",
         "spaces": f"my notes on {word}.txt",
         "climbs-out": f"../../{word}.txt",
-        "absolute": f"/tmp/{word}.txt",
+        # in a folder that does not exist: a wrong app fails to save it, and writes nothing
+        "absolute": f"/{word}-{inputs.word(label='folder')}/{word}.txt"
+        if kind == "absolute"
+        else "",
     }[kind]
     safe = secure_filename(name)
     content = f"{inputs.name(label='content')} read {inputs.word(accents=True)}\n"
     doing = f"POST /upload of a file named {name!r} with the token"
-    started = time.time() - 1  # file times may be rounded down
+    before = probe(files_outside, [name])
     response = upload(client, name, content.encode(), probe)
+    # Looked at (and a file written outside the upload folder removed) before anything can fail.
+    found = probe(upload_folder, [name], before)
     expect(
         response.status_code in ACCEPTED,
         f"{doing} answered {response.status_code}, expected a redirect (303 or 302) to /",
-        fix="os.makedirs(app.config['UPLOAD_FOLDER'], exist_ok=True) in create_app"
-        if response.error and response.error.error_type == "FileNotFoundError"
-        else None,
+        fix=missing_folder_fix(response, name, safe),
     )
     expect_redirect(response, "/")
     expect_flash(
@@ -611,7 +653,6 @@ def test_an_upload_is_saved_under_a_safe_name(client, probe, inputs, kind):
         category="success",
         fix=f"save the file as secure_filename(file.filename), here {safe!r}, and flash that name",
     )
-    found = probe(upload_folder, [name], started)
     expect(
         not found["outside"],
         f"{doing} wrote the file outside the upload folder {found['configured']}",
