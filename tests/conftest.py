@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,6 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTATION_REPORTS = pytest.StashKey[list[str]]()
 
 
+# What the system's temporary folder held when the run started: the tests must add nothing to it.
+TEMPORARY = Path(tempfile.gettempdir())
+TEMPORARY_BEFORE = pytest.StashKey[set[str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[TEMPORARY_BEFORE] = set(os.listdir(TEMPORARY))
+
+
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
@@ -30,6 +40,26 @@ def pytest_terminal_summary(
         terminalreporter.write_sep("=", "mutation scores")
         for report in reports:
             terminalreporter.write_line(report)
+    before = config.stash.get(TEMPORARY_BEFORE, None)
+    if before is not None:
+        # pytest's own folder (tmp_path) is pytest's to keep; anything else is a leak, of the
+        # tests or of another program that ran meanwhile.
+        left = sorted(set(os.listdir(TEMPORARY)) - before - {f"pytest-of-{_user()}"})
+        terminalreporter.write_sep("=", f"left in {TEMPORARY}")
+        terminalreporter.write_line(
+            f"{len(left)}: {', '.join(left[:20])}{' ...' if len(left) > 20 else ''}"
+            if left
+            else "nothing"
+        )
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 # Debian's Chromium, for the tests that open pages in a real browser. It is never downloaded.

@@ -247,7 +247,7 @@ def test_lesson_is_stored_without_outputs(path: Path):
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
-def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path):
+def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path, tmp_path: Path):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -255,7 +255,8 @@ def test_lesson_runs_top_to_bottom_in_a_fresh_kernel(path: Path):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    # The examples' folders (tempfile.mkdtemp) go with this test's own folder, not into /tmp.
+    client.execute(env={**os.environ, "TMPDIR": str(tmp_path)})
     number = path.name[:2]
     last = notebook.cells[-1]
     assert last.cell_type == "code" and f'check("{number}")' in last.source, (
