@@ -1,7 +1,8 @@
 """Checks for module 13: Validation and serialization.
 
 Every check sends requests to the expenses API and reads the answers: what a valid expense is
-answered with, and which fields a 422 names. The bodies are drawn afresh each run, with the edge
+answered with, and which fields a 422 names. Each check stores expenses, so each gets an app of
+its own (fresh_app): the ids it sees do not depend on the checks before it. The bodies are drawn afresh each run, with the edge
 values the brief talks about (an amount of 0, a negative one, one with too many decimal places, a
 leap day, a day that does not exist, an empty description).
 """
@@ -199,8 +200,7 @@ def expect_moment(value, where, since, until, lenient=False):
     moment = parse_moment(value, lenient)
     expect(
         moment is not None,
-        f"{where} is {value!r}, expected a date and time in ISO 8601 "
-        "('2024-02-29T09:30:00+00:00')",
+        f"{where} is {value!r}, expected a date and time in ISO 8601 ('2024-02-29T09:30:00+00:00')",
         fix=fix,
     )
     expect(
@@ -290,11 +290,13 @@ def check_the_version(client, inputs, version):
 
 
 @pytest.mark.task("marshmallow")
+@pytest.mark.fresh_app
 def test_v1_accepts_valid_expenses_and_answers_422_for_the_rest(client, inputs):
     check_the_version(client, inputs, "v1")
 
 
 @pytest.mark.task("pydantic")
+@pytest.mark.fresh_app
 def test_v2_accepts_valid_expenses_and_answers_422_for_the_rest(client, inputs):
     check_the_version(client, inputs, "v2")
 
@@ -303,6 +305,7 @@ def test_v2_accepts_valid_expenses_and_answers_422_for_the_rest(client, inputs):
 
 
 @pytest.mark.task("serialize")
+@pytest.mark.fresh_app
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_an_expense_is_sent_with_iso_dates_and_exact_amounts(client, inputs, version):
     first, second = expense(inputs, "first"), expense(inputs, "second")
@@ -345,6 +348,7 @@ def test_an_expense_is_sent_with_iso_dates_and_exact_amounts(client, inputs, ver
 
 
 @pytest.mark.task("unknown-fields")
+@pytest.mark.fresh_app
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_unknown_fields_are_refused_by_name(client, inputs, version):
     expect_created(client, version, expense(inputs))
