@@ -462,10 +462,11 @@ def _import(
     loading = _Loading(run_dir, learner_files, timeout)
     shown = display_path(run_dir / exercise.app_file)  # as registered above
     try:
-        module = loading.run(
-            lambda: importlib.import_module(exercise.app_module), f"importing {shown}"
-        )
-        app = _find_app(exercise, module, shown, loading, run_dir)
+        with logging_before.without_pytest():
+            module = loading.run(
+                lambda: importlib.import_module(exercise.app_module), f"importing {shown}"
+            )
+            app = _find_app(exercise, module, shown, loading, run_dir)
     except BaseException:
         namespace.leave()
         logging_before.restore()
@@ -526,6 +527,22 @@ class _LoggingAsFound:
 
     def _learners(self, name: str) -> bool:
         return any(name == n or name.startswith(n + ".") for n in self.names)
+
+    @contextlib.contextmanager
+    def without_pytest(self) -> Iterator[None]:
+        """pytest's capturing handlers taken off the root logger meanwhile, as a process of the
+        app's own has none: Flask gives an app's logger its default handler only when no handler
+        would print its records, and dictConfig meets the root logger as it would there."""
+        root = logging.root
+        taken = [handler for handler in root.handlers if _of_pytest(handler)]
+        for handler in taken:
+            root.removeHandler(handler)
+        try:
+            yield
+        finally:
+            for handler in taken:
+                if handler not in root.handlers:
+                    root.addHandler(handler)
 
 
 def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEOUT) -> Learner:

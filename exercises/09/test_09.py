@@ -395,6 +395,11 @@ def seconds_in(request, value):
             fix="write the number alone, with no unit: f'{elapsed:.6f}'",
         )
     expect(math.isfinite(seconds) and seconds >= 0, f"{doing}, expected 0 or more seconds")
+    expect(
+        re.fullmatch(r"\d+(\.\d+)?", value.strip()) is not None,
+        f"{doing}, expected the seconds written as a plain decimal number like 0.001234",
+        fix="str() of a small float can give 1.2e-05: format it, f'{elapsed:.6f}'",
+    )
     return seconds
 
 

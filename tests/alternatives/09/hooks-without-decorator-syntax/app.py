@@ -25,7 +25,7 @@ def start_request():
 
 def add_request_headers(response):
     response.headers.set("X-Request-ID", g.request_id)
-    response.headers.set("X-Response-Time", round(time.monotonic() - g.started, 6))
+    response.headers.set("X-Response-Time", format(time.monotonic() - g.started, ".6f"))
     return response
 
 
