@@ -12,6 +12,7 @@ from rich.table import Table
 from checker import course
 from checker.course import progress, state
 from checker.course.manifest import Exercise
+from checker.course.report import Line, hint_lines
 from checker.errors import Problem
 from checker.runtime import runner
 
@@ -202,23 +203,41 @@ def hint(exercise: str | None, task_id: str | None) -> None:
         task = failing[0].task
     else:
         task = found.task(task_id)
-    saved = state.load(root)
-    seen = saved.hints_seen(found.id, task.id)
-    console = Console()
-    if seen >= len(task.hints):
-        console.print(f"[bold]{found.id} {task.id}[/]: you have seen all {len(task.hints)} hints.")
-        for number, text in enumerate(task.hints, 1):
-            console.print(f"  {number}. {text}")
-        console.print(
-            f"Reread lessons/{found.lesson}; its exercise brief says what each task needs."
-        )
-        return
-    console.print(
-        f"[bold]{found.id} {task.id}[/] ({task.title}), hint {seen + 1} of {len(task.hints)}:"
-    )
-    console.print(f"  {task.hints[seen]}")
-    saved.saw_hint(found.id, task.id)
-    state.save(root, saved)
+    shown = progress.take_hint(root, found, task)
+    _print_lines(Console(highlight=False), hint_lines(found, task, shown))
+
+
+def _print_lines(console: Console, lines: list[Line]) -> None:
+    for line in lines:
+        console.print(line.text, style=line.style or None, markup=False)
+
+
+@main.command()
+@click.argument("exercise", required=False)
+def watch(exercise: str | None) -> None:
+    """Check an exercise again each time you save one of its files (default: the first exercise
+    not done). Keys: h a hint, r check now, n the next exercise, q stop. Once every task passes,
+    it goes on to the next exercise."""
+    from checker import watch as watching
+
+    root = _root()
+    exercises = _exercises(root)
+    if exercise is not None:
+        found = _exercise(root, exercise)
+    else:
+        first = progress.first_not_done(root, exercises)
+        if first is None:
+            click.secho(
+                "Every exercise passes: nothing to watch (`workbook watch NN` watches one anyway).",
+                fg="green",
+            )
+            return
+        found = first
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        watching.run(root, exercises, found, console)
+    except KeyboardInterrupt:
+        console.print("Stopped watching (Ctrl-C).")
 
 
 @main.command()

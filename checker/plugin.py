@@ -517,7 +517,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
         yield
         return
     from checker.course import scoring
-    from checker.course.report import score_line
+    from checker.course.report import score_line, tasks_line
     from checker.runtime.failures import LearnerUnavailable
 
     for loaded in run.learners.values():
@@ -540,7 +540,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Generator[
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if run.results and reporter is not None:
         points, max_points = scoring.total(run.results)
-        _write(reporter, [score_line(points, max_points)])
+        # Under pytest's count of checks, the count of tasks: a task is what the learner passes.
+        _write(reporter, [tasks_line(run.results), score_line(points, max_points)])
 
 
 def _graded(loaded: learner.Learner | LearnerUnavailable | None) -> str:
@@ -566,13 +567,24 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.write_sep("=", "workbook")
     encoding = getattr(sys.stdout, "encoding", None)
     for result in run.results:
-        _write(terminalreporter, exercise_lines(result, encoding))
+        seen = _hints_seen(result.exercise) if run.submission is None else {}
+        _write(terminalreporter, exercise_lines(result, encoding, seen))
     if run.drew:
         terminalreporter.write_line(
             f"inputs drawn with seed {run.seed} (--workbook-seed {run.seed} draws them again)"
         )
     if run.submission is None:  # the learner's own exercises: where to go from here
         _write(terminalreporter, next_lines(run.results, _course_of(run.results)))
+
+
+def _hints_seen(exercise: Exercise) -> dict[str, int]:
+    """How many hints of each task of the learner's own ``exercise`` ``workbook hint`` showed."""
+    from checker.course import state
+
+    folder = exercise.directory.parent
+    if folder.name != "exercises":
+        return {}
+    return dict(state.load(folder.parent).hints.get(exercise.id, {}))
 
 
 def _course_of(results: list[ExerciseResult]) -> list[Exercise]:

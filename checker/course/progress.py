@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from checker.course import state
-from checker.course.manifest import Exercise
+from checker.course.manifest import Exercise, Task
+from checker.course.results import ExerciseResult
 
 
 def summaries(root: Path, exercises: Sequence[Exercise]) -> dict[str, state.Summary]:
@@ -22,17 +23,31 @@ def summaries(root: Path, exercises: Sequence[Exercise]) -> dict[str, state.Summ
     if stale:
         _, results = runner.check([exercise.directory for exercise in stale])
         for result in results:
-            saved.results[result.exercise.id] = state.Summary(
-                prints[result.exercise.id],
-                result.points,
-                sum(task.passed for task in result.tasks),
-                result.passed,
-            )
+            saved.results[result.exercise.id] = _summary(prints[result.exercise.id], result)
         try:
             state.save(root, saved)
         except OSError:  # a read-only copy of the course: the map is only slower next time
             pass
     return {e.id: saved.results[e.id] for e in exercises if e.id in saved.results}
+
+
+def record(root: Path, result: ExerciseResult, fingerprint: str) -> None:
+    """Keep ``result``, of the files whose fingerprint was taken before they were checked, for
+    the course map; kept only if the files are still those (a save during the check is not)."""
+    if state.fingerprint(result.exercise) != fingerprint:
+        return
+    saved = state.load(root)
+    saved.results[result.exercise.id] = _summary(fingerprint, result)
+    try:
+        state.save(root, saved)
+    except OSError:  # a read-only copy of the course: the map checks it again
+        pass
+
+
+def _summary(fingerprint: str, result: ExerciseResult) -> state.Summary:
+    return state.Summary(
+        fingerprint, result.points, sum(task.passed for task in result.tasks), result.passed
+    )
 
 
 def kept(root: Path, exercises: Sequence[Exercise]) -> dict[str, state.Summary]:
@@ -57,6 +72,18 @@ def give_up(root: Path, exercise: Exercise, summary: state.Summary | None) -> st
     saved.gave_up.setdefault(exercise.id, seen)  # the first time is the one that counts
     state.save(root, saved)
     return saved.gave_up[exercise.id]
+
+
+def take_hint(root: Path, exercise: Exercise, task: Task) -> int | None:
+    """Record that the learner is shown the next hint of ``task``; its index, or None when every
+    hint of the task was shown already (nothing is recorded then)."""
+    saved = state.load(root)
+    seen = saved.hints_seen(exercise.id, task.id)
+    if seen >= len(task.hints):
+        return None
+    saved.saw_hint(exercise.id, task.id)
+    state.save(root, saved)
+    return seen
 
 
 def first_not_done(root: Path, exercises: Sequence[Exercise]) -> Exercise | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from checker.course.manifest import Exercise
+from checker.course.manifest import Exercise, Task
 from checker.course.results import ExerciseResult, Outcome
 
 OUTPUT_LINES = 12
@@ -33,8 +33,18 @@ def marks(encoding: str | None) -> tuple[str, str]:
     return "✓", "✗"
 
 
-def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> list[Line]:
-    """The lines for one exercise: a heading, a line per task, and why each failing task failed."""
+def exercise_lines(
+    result: ExerciseResult,
+    encoding: str | None = "utf-8",
+    hints_seen: Mapping[str, int] | None = None,
+) -> list[Line]:
+    """The lines for one exercise: a heading, a line per task, and why each failing task failed.
+
+    A failing task's ``Hint:`` is the first of its hints the learner has not seen yet
+    (``hints_seen``: how many of each task's hints ``workbook hint`` has shown), or its last hint
+    once all were seen.
+    """
+    seen = hints_seen or {}
     passed, failed = marks(encoding)
     exercise = result.exercise
     lines = [Line(f"exercises/{exercise.id} · {exercise.title}", "bold")]
@@ -63,7 +73,9 @@ def exercise_lines(result: ExerciseResult, encoding: str | None = "utf-8") -> li
             continue  # said once, above
         lines += [Line(f"      {text}") for text in _clip(task.message, MESSAGE_LINES)]
         if task.task.hints:
-            lines.append(Line(f"      Hint: {task.task.hints[0]}", "yellow"))
+            lines.append(
+                Line(f"      Hint: {next_hint(task.task, seen.get(task.task.id, 0))}", "yellow")
+            )
         output = trim_output(task.output)
         if output:
             lines.append(Line("      Your code printed:"))
@@ -95,6 +107,39 @@ def next_lines(results: Sequence[ExerciseResult], course: Sequence[Exercise]) ->
             "green",
         )
     ]
+
+
+def next_hint(task: Task, seen: int) -> str:
+    """The first hint of ``task`` not among the ``seen`` first ones; the last once all were seen."""
+    return task.hints[min(max(seen, 0), len(task.hints) - 1)]
+
+
+def hint_lines(exercise: Exercise, task: Task, index: int | None) -> list[Line]:
+    """What ``workbook hint`` shows: hint ``index`` of ``task``, or (None) all of its hints, with
+    where to read on, once every one was shown."""
+    if index is None:
+        return [
+            Line(f"{exercise.id} {task.id}: you have seen all {len(task.hints)} hints.", "bold"),
+            *(Line(f"  {number}. {text}") for number, text in enumerate(task.hints, 1)),
+            Line(
+                f"Reread lessons/{exercise.lesson}; its exercise brief says what each task needs."
+            ),
+        ]
+    return [
+        Line(
+            f"{exercise.id} {task.id} ({task.title}), hint {index + 1} of {len(task.hints)}:",
+            "bold",
+        ),
+        Line(f"  {task.hints[index]}"),
+    ]
+
+
+def tasks_line(results: Sequence[ExerciseResult]) -> Line:
+    """How many tasks pass, said next to pytest's count of checks: ``1 of 2 tasks pass``."""
+    passed = sum(task.passed for result in results for task in result.tasks)
+    tasks = sum(len(result.tasks) for result in results)
+    verb = "passes" if passed == 1 else "pass"
+    return Line(f"{passed} of {tasks} task{'' if tasks == 1 else 's'} {verb}", "bold")
 
 
 def score_line(points: int, max_points: int) -> Line:
