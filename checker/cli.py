@@ -76,7 +76,10 @@ def _count(number: int, one: str, many: str = "") -> str:
 @click.group(cls=_Workbook, invoke_without_command=True)
 @click.pass_context
 def main(context: click.Context) -> None:
-    """Learn Flask by doing. With no command, show the course map and what to do next."""
+    """Learn Flask by doing. With no command, show the course map and what to do next.
+
+    While you work, keep `workbook watch` open in a second terminal: it checks your exercise
+    again each time you save it."""
     if context.invoked_subcommand is None:
         course_map()
 
@@ -215,9 +218,10 @@ def _print_lines(console: Console, lines: list[Line]) -> None:
 @main.command()
 @click.argument("exercise", required=False)
 def watch(exercise: str | None) -> None:
-    """Check an exercise again each time you save one of its files (default: the first exercise
-    not done). Keys: h a hint, r check now, n the next exercise, q stop. Once every task passes,
-    it goes on to the next exercise."""
+    """Check an exercise again on every save (default: the first one not done).
+
+    Keys: h the next hint, r check now, n the next exercise, q (or Ctrl-C) stop; without a
+    terminal, type the key and Enter. Once every task passes, it goes on to the next exercise."""
     from checker import watch as watching
 
     root = _root()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from checker import course as course_module
 from checker.cli import main
 from checker.course import handin, state
 from checker.grade import intake
-from tests.conftest import SOLUTION, STARTER
+from tests.conftest import ROOT, SOLUTION, STARTER
 
 # A correct 01 that is not the reference solution, so the diff has something to show.
 ALTERNATIVE = SOLUTION.replace('@app.route("/")', '@app.get("/")')
@@ -316,3 +318,47 @@ def test_a_hint_without_a_number_is_for_the_first_exercise_not_done(course: Path
     (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
     code, out = invoke("hint")
     assert code == 0 and out.strip() == "Every exercise passes: no hint needed."
+
+
+# The report guides: the hint not yet seen, and tasks counted beside checks
+
+
+def test_the_report_hint_is_the_first_not_yet_seen_in_check_and_in_pytest(course: Path):
+    def pytest_02() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "exercises/02"],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        return done.stdout.rstrip().splitlines()
+
+    def hints(lines: list[str]) -> list[str]:
+        return [line.strip() for line in lines if line.strip().startswith("Hint:")]
+
+    code, out = invoke("check", "02")
+    assert code == 1 and hints(out.splitlines()) == [
+        "Hint: Return a string from the view.",
+        "Hint: Return a dict.",
+    ]
+    assert invoke("hint", "02")[0] == 0  # shows hello's first hint
+    out = invoke("check", "02")[1]
+    seen_one = ["Hint: return 'Hello, World!'", "Hint: Return a dict."]
+    assert hints(out.splitlines()) == seen_one
+    assert hints(pytest_02()) == seen_one
+    assert invoke("hint", "02")[0] == 0
+    assert invoke("hint", "02")[1].strip().startswith("02 hello: you have seen all 2 hints.")
+    assert hints(invoke("check", "02")[1].splitlines())[0] == "Hint: return 'Hello, World!'"
+
+
+def test_the_summary_counts_tasks_beside_checks(course: Path):
+    (course / "exercises" / "02" / "app.py").write_text(
+        SOLUTION.replace('return {"ok": True}', 'return "ok"')
+    )
+    code, out = invoke("check", "02")
+    lines = out.rstrip().splitlines()
+    assert code == 1 and lines[-2:] == ["1 of 2 tasks pass", "score: 2/5 points"]
+    assert "1 failed, 1 passed" in lines[-3]  # pytest's count of checks, just above
+    code, out = invoke("check", "01")
+    assert out.rstrip().splitlines()[-2:] == ["2 of 2 tasks pass", "score: 5/5 points"]

@@ -43,6 +43,21 @@ def test_html_is_a_table_and_text_matches_pytest(course: Path):
     assert "✗ hello" in text and text.splitlines()[-1] == "score: 0/5 points"
 
 
+def test_the_hint_is_the_first_not_yet_seen_and_tasks_are_counted(course: Path):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    assert CliRunner().invoke(main, ["hint", "02"]).exit_code == 0  # hello's first hint
+    report = check("02")
+    html = report._repr_html_()
+    assert "return &#39;Hello, World!&#39;" in html and "Return a string" not in html
+    assert "0 of 2 tasks pass" in html
+    text = repr(report).splitlines()
+    assert "      Hint: return 'Hello, World!'" in text
+    assert text[-2:] == ["0 of 2 tasks pass", "score: 0/5 points"]
+
+
 def test_learner_text_is_escaped_in_html(course: Path):
     (course / "exercises" / "02" / "app.py").write_text(
         SOLUTION.replace('return "Hello, World!"', 'return "<script>alert(1)</script>"')

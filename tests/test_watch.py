@@ -266,7 +266,7 @@ def test_watch_is_in_the_help(course: Path):
     code, out = invoke("--help")
     assert code == 0 and "watch" in out
     code, out = invoke("watch", "--help")
-    assert code == 0 and "save" in out and "h a hint" in out
+    assert code == 0 and "on every save" in out and "h the next hint" in out
 
 
 # The real thing: a subprocess, its files watched by watchfiles.

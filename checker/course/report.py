@@ -138,7 +138,7 @@ def tasks_line(results: Sequence[ExerciseResult]) -> Line:
     """How many tasks pass, said next to pytest's count of checks: ``1 of 2 tasks pass``."""
     passed = sum(task.passed for result in results for task in result.tasks)
     tasks = sum(len(result.tasks) for result in results)
-    verb = "passes" if passed == 1 else "pass"
+    verb = "passes" if tasks == 1 else "pass"
     return Line(f"{passed} of {tasks} task{'' if tasks == 1 else 's'} {verb}", "bold")
 
 

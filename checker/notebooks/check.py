@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
 from checker import course
-from checker.course.report import exercise_lines, score_line
-from checker.course.results import ExerciseResult
+from checker.course import state
+from checker.course.report import exercise_lines, next_hint, score_line, tasks_line
+from checker.course.results import ExerciseResult, TaskResult
 from checker.errors import Problem
 from checker.runtime import runner
 
@@ -35,6 +36,19 @@ class CheckReport:
 
     results: tuple[ExerciseResult, ...] = ()
     problem: str = ""  # why the exercise could not be checked at all
+    hints_seen: dict[str, dict[str, int]] = field(default_factory=dict)  # as state.State.hints
+
+    def hint(self, result: ExerciseResult, task: TaskResult) -> str:
+        """The hint shown for a failing task: the first the learner has not seen yet."""
+        if not task.task.hints:
+            return ""
+        return next_hint(
+            task.task, self.hints_seen.get(result.exercise.id, {}).get(task.task.id, 0)
+        )
+
+    @property
+    def tasks_line(self) -> str:
+        return tasks_line(self.results).text
 
     @property
     def points(self) -> int:
@@ -75,15 +89,19 @@ def check(exercise: str | int, *, app: Any = None, timeout: float | None = None)
         _, results = runner.check([found.directory], timeout=timeout, app=app)
     except Problem as error:
         return CheckReport(problem=error.show())
-    return CheckReport(tuple(results))
+    return CheckReport(tuple(results), hints_seen=state.load(root).hints)
 
 
 def render_text(report: CheckReport) -> str:
     """The report as the text ``pytest exercises/NN`` prints."""
     if report.problem:
         return f"workbook: {report.problem}"
-    lines = [line for result in report.results for line in exercise_lines(result)]
-    lines.append(score_line(report.points, report.max_points))
+    lines = [
+        line
+        for result in report.results
+        for line in exercise_lines(result, hints_seen=report.hints_seen.get(result.exercise.id))
+    ]
+    lines += [tasks_line(report.results), score_line(report.points, report.max_points)]
     return "\n".join(line.text for line in lines)
 
 
