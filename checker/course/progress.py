@@ -87,10 +87,11 @@ def take_hint(root: Path, exercise: Exercise, task: Task) -> int | None:
 
 
 def first_not_done(root: Path, exercises: Sequence[Exercise]) -> Exercise | None:
-    """The first exercise that does not pass yet, or None when every one does."""
-    done = summaries(root, exercises)
+    """The first exercise that does not pass yet, or None when every one does. Exercises are
+    checked in order, and only until one does not pass: a fresh clone checks only its first."""
+    fresh = kept(root, exercises)
     for exercise in exercises:
-        summary = done.get(exercise.id)
+        summary = fresh.get(exercise.id) or summaries(root, [exercise]).get(exercise.id)
         if summary is None or not summary.passed:
             return exercise
     return None
