@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -143,21 +144,33 @@ def _next_step(root: Path, exercise: Exercise, status: str) -> str:
 
 
 @main.command("list")
-def list_exercises() -> None:
-    """List the exercises: number, title, tasks, points and lesson."""
+@click.argument("exercise", required=False)
+def list_exercises(exercise: str | None) -> None:
+    """List the exercises (number, title, how many tasks, points, lesson), or EXERCISE's tasks."""
     root = _root()
-    table = Table(title="flask-workbook exercises", title_justify="left")
-    for column in ("#", "exercise", "tasks", "points", "lesson"):
+    if exercise is not None:
+        found = _exercise(root, exercise)
+        console = Console(highlight=False, soft_wrap=True)
+        console.print(f"exercises/{found.id} · {found.title} (lessons/{found.lesson})")
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column("task", no_wrap=True)
+        table.add_column("what it asks")
+        table.add_column("points", justify="right")
+        for task in found.tasks:
+            table.add_row(task.id, task.title, str(task.points))
+        console.print(table)
+        return
+    exercises = _exercises(root)
+    # The lesson's file is never cut short, so that it can be copied; the titles wrap instead.
+    table = Table(title="flask-workbook exercises", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("#", "exercise", "tasks", "points"):
         table.add_column(column, justify="right" if column in ("tasks", "points") else "left")
-    for exercise in _exercises(root):
-        table.add_row(
-            exercise.id,
-            exercise.title,
-            str(len(exercise.tasks)),
-            str(exercise.points),
-            f"lessons/{exercise.lesson}",
-        )
+    longest = max((len(exercise.lesson) for exercise in exercises), default=0)
+    table.add_column("lesson, in lessons/", no_wrap=True, min_width=longest)
+    for found in exercises:
+        table.add_row(found.id, found.title, str(len(found.tasks)), str(found.points), found.lesson)
     Console().print(table)
+    click.echo("`workbook list NN` lists the tasks of exercise NN.")
 
 
 @main.command()

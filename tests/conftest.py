@@ -28,6 +28,30 @@ TEMPORARY = Path(tempfile.gettempdir())
 TEMPORARY_BEFORE = pytest.StashKey[set[str]]()
 
 
+# What the project's own tests need beyond a learner's install (`pip install -e .`): the dev extras.
+DEV_MODULES = ("playwright", "nbgrader", "distributed")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Bare `pytest` in a learner's install: one line on what to install, not a collection error."""
+    missing = [name for name in DEV_MODULES if not _importable(name)]
+    if missing:
+        raise pytest.UsageError(
+            "`pytest` here runs the workbook's own tests (tests/), which need its dev extras "
+            f'(no {", ".join(missing)} here): python -m pip install -e ".[dev]". To check an '
+            "exercise: pytest exercises/01, or workbook check 01"
+        )
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[TEMPORARY_BEFORE] = set(os.listdir(TEMPORARY))
 

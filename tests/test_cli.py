@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,9 +54,25 @@ def test_course_map_checks_again_only_what_changed(
 def test_list_shows_every_exercise(course: Path):
     code, out = invoke("list")
     assert code == 0
-    assert (
-        "Tiny exercise" in out and "lessons/01_tiny.ipynb" in out and "lessons/02_tiny.ipynb" in out
-    )
+    assert "Tiny exercise" in out and "lesson, in lessons/" in out
+    assert "01_tiny.ipynb" in out and "02_tiny.ipynb" in out
+    assert out.rstrip().splitlines()[-1] == "`workbook list NN` lists the tasks of exercise NN."
+
+
+def test_list_cuts_no_lesson_short_in_80_columns(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out = invoke("list")  # the workbook's own exercises, long titles and all
+    assert code == 0 and "…" not in out
+    for exercise in course_module.exercises(ROOT):
+        assert exercise.lesson in out
+
+
+def test_list_of_one_exercise_shows_its_tasks(course: Path):
+    code, out = invoke("list", "2")
+    assert code == 0
+    assert "exercises/02 · Tiny exercise (lessons/02_tiny.ipynb)" in out
+    assert re.search(r"hello\s+Say hello\s+2", out)
+    assert re.search(r"json\s+Answer JSON\s+3", out)
 
 
 def test_check_gives_the_same_result_as_pytest(course: Path):

@@ -362,3 +362,40 @@ def test_the_summary_counts_tasks_beside_checks(course: Path):
     assert "1 failed, 1 passed" in lines[-3]  # pytest's count of checks, just above
     code, out = invoke("check", "01")
     assert out.rstrip().splitlines()[-2:] == ["2 of 2 tasks pass", "score: 5/5 points"]
+
+
+# Bare pytest in a learner's install
+
+
+BLOCKER = """\
+import sys
+from importlib.abc import MetaPathFinder
+
+
+class Absent(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"playwright", "nbgrader", "distributed"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, Absent())
+"""
+
+
+def test_bare_pytest_without_the_dev_extras_says_in_one_line_what_to_install(tmp_path: Path):
+    (tmp_path / "sitecustomize.py").write_text(BLOCKER)  # as if only `pip install -e .` ran
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+    )
+    assert done.returncode == 4
+    assert done.stdout.strip() == ""
+    assert done.stderr.strip() == (
+        "ERROR: `pytest` here runs the workbook's own tests (tests/), which need its dev extras "
+        '(no playwright, nbgrader, distributed here): python -m pip install -e ".[dev]". To '
+        "check an exercise: pytest exercises/01, or workbook check 01"
+    )
