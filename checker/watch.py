@@ -52,7 +52,14 @@ class Key:
     key: str
 
 
-Event = Saved | Key
+@dataclass(frozen=True)
+class Deaf:
+    """Saves can no longer be noticed (the file system refused to be watched): why."""
+
+    why: str
+
+
+Event = Saved | Key | Deaf
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,8 @@ class _Interrupted:
         self.seen = False
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-        self.seen = True
+        # A check file that fails to import interrupts the session too: not the learner's Ctrl-C.
+        self.seen = not isinstance(excinfo.value, pytest.Session.Interrupted)
 
 
 def check(exercise: Exercise) -> Checked:
@@ -124,6 +132,13 @@ class Watch:
                     self.console.print("Stopped watching.")
                     return
                 self.on_key(event.key)
+            elif isinstance(event, Deaf):
+                self.console.print(
+                    f"Saves are no longer noticed: {event.why}. Press r to check by hand, or stop "
+                    "and start again with WATCHFILES_FORCE_POLLING=1 set.",
+                    style="red",
+                    markup=False,
+                )
             elif self._concerns_exercise(event):
                 self.check_and_show()
                 if self._passes():
@@ -180,7 +195,10 @@ class Watch:
     def hint(self) -> None:
         """The next hint of the first task that fails, below the result."""
         result = self.last.result if self.last else None
-        failing = [task for task in result.tasks if not task.passed] if result else []
+        if result is None:
+            self.say("The checks could not run, so there is no failing task to give a hint for.")
+            return
+        failing = [task for task in result.tasks if not task.passed]
         if not failing:
             self.say(f"Every task of exercise {self.exercise.id} passes: no hint needed.")
             return
@@ -271,14 +289,17 @@ def watch_files(folder: Path, events: queue.Queue[Event], stop: threading.Event)
     """Put a ``Saved`` into ``events`` for each burst of changes below ``folder``, until ``stop``."""
     import watchfiles
 
-    for changes in watchfiles.watch(
-        folder,
-        stop_event=stop,
-        debounce=400,  # ms: how long a burst of saves is gathered into one
-        step=100,  # ms of quiet that ends a burst
-        raise_interrupt=False,
-    ):
-        events.put(Saved(frozenset(Path(path) for _, path in changes)))
+    try:
+        for changes in watchfiles.watch(
+            folder,
+            stop_event=stop,
+            debounce=400,  # ms: how long a burst of saves is gathered into one
+            step=100,  # ms of quiet that ends a burst
+            raise_interrupt=False,
+        ):
+            events.put(Saved(frozenset(Path(path) for _, path in changes)))
+    except Exception as error:  # told to the learner in the main thread, not lost with this one
+        events.put(Deaf(f"cannot watch {folder} ({type(error).__name__}: {error})"))
 
 
 @contextmanager

@@ -212,6 +212,30 @@ def test_checks_that_cannot_run_are_said_and_the_watch_goes_on(course: Path):
     assert session.checked == ["02", "02"] and "0 of 2 tasks pass" in out
 
 
+def test_a_hint_when_the_checks_could_not_run_says_why_there_is_none(course: Path):
+    session = Session(course, "02")
+    (course / "exercises" / "02" / "test_02.py").write_text("import nothing_of_the_sort\n")
+    session.keys("h")
+    out = session.run()
+    assert "The checks could not run" in out
+    assert "there is no failing task to give a hint for." in out
+
+
+def test_a_file_system_that_cannot_be_watched_is_said_and_r_still_checks(
+    course: Path, tmp_path: Path
+):
+    events: queue.Queue[watch.Event] = queue.Queue()
+    watch.watch_files(tmp_path / "gone", events, threading.Event())  # returns: nothing to watch
+    deaf = events.get_nowait()
+    assert isinstance(deaf, watch.Deaf) and "gone" in deaf.why
+    session = Session(course, "02")
+    session.events.put(deaf)
+    session.keys("r")
+    out = session.run()
+    assert f"Saves are no longer noticed: {deaf.why}. Press r to check by hand" in out
+    assert session.checked == ["02", "02"]
+
+
 # The command, through click: stdin is then a stream without a file descriptor.
 
 
