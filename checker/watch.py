@@ -119,12 +119,7 @@ class Watch:
     def run(self) -> None:
         """Check the exercise, then check again on every save, until the learner quits."""
         self.check_and_show()
-        if self._passes():
-            following = self._following()
-            self.say(
-                f"Exercise {self.exercise.id} passes already."
-                + (f" Press n to go on to {following.id} {following.title}." if following else "")
-            )
+        self._passes_already()
         while True:
             event = self._next_event()
             if isinstance(event, Key):
@@ -224,8 +219,17 @@ class Watch:
         self.exercise = exercise
         self.notes = [Line(why, "green")]
         self.check_and_show()
-        if self._passes():
-            self.say(f"Exercise {exercise.id} passes already. Press n to go on, q to stop.")
+        self._passes_already()
+
+    def _passes_already(self) -> None:
+        """An exercise that passes as soon as it is watched is not left at once: say so."""
+        if not self._passes():
+            return
+        following = self._following()
+        self.say(
+            f"Exercise {self.exercise.id} passes already."
+            + (f" Press n to go on to {following.id} {following.title}." if following else "")
+        )
 
     def check_and_show(self) -> None:
         """Check the watched exercise, keep the result for the course map, and redraw."""
@@ -307,27 +311,25 @@ def keyboard(events: queue.Queue[Event], stream: IO[str] | None = None) -> Itera
     """Read the learner's keys into ``events`` while in the block; True when they come one at a
     time from a terminal, False when they come as lines (stdin is not a terminal)."""
     stream = stream if stream is not None else sys.stdin
-    if stream is None:
+    if stream is None:  # no stdin at all (pythonw): only saves and Ctrl-C
         yield False
         return
-    if sys.platform == "win32":
-        if stream.isatty():
-            _start(_windows_keys, events)
-            yield True
-        else:
-            _start(_lines, events, stream)
-            yield False
-        return
     try:
+        # A copy of stdin's descriptor: pytest points descriptor 0 at the null device while it
+        # checks, which would end the keys of a reader of descriptor 0 itself.
         fd = os.dup(stream.fileno())
-    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's stdin)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's stdin): read it as is
         _start(_lines, events, stream)
         yield False
         return
-    # A copy of stdin's descriptor: pytest points descriptor 0 at /dev/null while it checks.
     if not os.isatty(fd):
         _start(_lines, events, os.fdopen(fd, encoding="utf-8", errors="replace"))
         yield False
+        return
+    if sys.platform == "win32":
+        os.close(fd)
+        _start(_windows_keys, events)  # msvcrt reads the console itself
+        yield True
         return
     import termios
     import tty
