@@ -181,7 +181,12 @@ def list_exercises(exercise: str | None) -> None:
     help="Check the learner files in this folder instead.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.1), help="Seconds before giving up on a check."
+    "--check-timeout",
+    "--timeout",  # the name it had first, still understood
+    "timeout",
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Seconds before giving up on the learner's code in a check (default 3).",
 )
 @click.option(
     "--seed",
@@ -230,7 +235,14 @@ def _print_lines(console: Console, lines: list[Line]) -> None:
 
 @main.command()
 @click.argument("exercise", required=False)
-def watch(exercise: str | None) -> None:
+@click.option(
+    "--check-timeout",
+    "timeout",
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Seconds before giving up on the learner's code in a check (default 3).",
+)
+def watch(exercise: str | None, timeout: float | None) -> None:
     """Check an exercise again on every save (default: the first one not done).
 
     Keys: h the next hint, r check now, n the next exercise, q (or Ctrl-C) stop; without a
@@ -252,7 +264,7 @@ def watch(exercise: str | None) -> None:
         found = first
     console = Console(highlight=False, soft_wrap=True)
     try:
-        watching.run(root, exercises, found, console)
+        watching.run(root, exercises, found, console, timeout=timeout)
     except KeyboardInterrupt:
         console.print("Stopped watching (Ctrl-C).")
 

@@ -9,6 +9,7 @@ runs beside another and the learner's code meets the same world as under pytest.
 from __future__ import annotations
 
 import collections
+import functools
 import os
 import queue
 import sys
@@ -82,14 +83,14 @@ class _Interrupted:
         self.seen = not isinstance(excinfo.value, pytest.Session.Interrupted)
 
 
-def check(exercise: Exercise) -> Checked:
+def check(exercise: Exercise, timeout: float | None = None) -> Checked:
     """Run the exercise's checks the way ``workbook check NN`` does, quietly; KeyboardInterrupt
     if the learner pressed Ctrl-C meanwhile."""
     from checker.runtime import runner
 
     interrupted = _Interrupted()
     try:
-        _, results = runner.check([exercise.directory], plugins=[interrupted])
+        _, results = runner.check([exercise.directory], timeout=timeout, plugins=[interrupted])
     except Problem as error:
         if interrupted.seen:
             raise KeyboardInterrupt from None
@@ -386,7 +387,14 @@ def _lines(events: queue.Queue[Event], stream: IO[str]) -> None:
         return
 
 
-def run(root: Path, exercises: Sequence[Exercise], exercise: Exercise, console: Console) -> None:
+def run(
+    root: Path,
+    exercises: Sequence[Exercise],
+    exercise: Exercise,
+    console: Console,
+    *,
+    timeout: float | None = None,
+) -> None:
     """Watch ``exercise`` from the terminal until the learner quits; Ctrl-C ends it too."""
     events: queue.Queue[Event] = queue.Queue()
     stop = threading.Event()
@@ -399,7 +407,8 @@ def run(root: Path, exercises: Sequence[Exercise], exercise: Exercise, console: 
     watcher.start()
     try:
         with keyboard(events) as interactive:
-            Watch(root, exercises, exercise, console, events, interactive).run()
+            checking = functools.partial(check, timeout=timeout)
+            Watch(root, exercises, exercise, console, events, interactive, checking).run()
     finally:
         stop.set()
         watcher.join(2.0)

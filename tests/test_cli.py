@@ -85,7 +85,7 @@ def test_check_gives_the_same_result_as_pytest(course: Path):
     )
     assert direct.returncode == code
     assert direct.stdout.rstrip().splitlines()[-1] == "score: 0/5 points"
-    code, out = invoke("check", "1")
+    code, out = invoke("check", "1", "--check-timeout", "10")  # the option's name in pytest too
     assert code == 0
     assert out.rstrip().splitlines()[-1] == "score: 5/5 points"
 
@@ -120,8 +120,18 @@ def test_hint_when_everything_passes(course: Path):
         (("chek",), "No such command 'chek'"),
         (("check",), "Missing argument 'EXERCISE'"),
         (("check", "01", "--timeout", "-1"), "--timeout"),
+        (("check", "01", "--check-timeout", "0"), "--check-timeout"),
+        (("watch", "01", "--check-timeout", "no"), "--check-timeout"),
     ],
-    ids=["unknown-exercise", "unknown-task", "unknown-command", "missing-argument", "bad-timeout"],
+    ids=[
+        "unknown-exercise",
+        "unknown-task",
+        "unknown-command",
+        "missing-argument",
+        "bad-timeout",
+        "bad-check-timeout",
+        "bad-watch-timeout",
+    ],
 )
 def test_bad_arguments_get_one_line_and_a_nonzero_exit(
     course: Path, args: tuple[str, ...], message: str

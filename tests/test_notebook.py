@@ -84,6 +84,8 @@ def shell() -> InteractiveShell:
 def test_magic_checks_an_exercise(course: Path, shell: InteractiveShell):
     report = shell.run_line_magic("check", "01")
     assert isinstance(report, CheckReport) and report.passed
+    assert shell.run_line_magic("check", "01 --check-timeout 10").passed  # as pytest's option
+    assert shell.run_line_magic("check", "01 --timeout 10").passed
 
 
 def test_magic_checks_a_notebook_app_by_name(course: Path, shell: InteractiveShell):

@@ -117,11 +117,11 @@ def load_ipython_extension(ipython: Any) -> None:
         parser = argparse.ArgumentParser(prog="%check", add_help=False, exit_on_error=False)
         parser.add_argument("exercise")
         parser.add_argument("--app", help="the name of a Flask app defined in this notebook")
-        parser.add_argument("--timeout", type=float)
+        parser.add_argument("--check-timeout", "--timeout", dest="timeout", type=float)
         try:
             arguments = parser.parse_args(shlex.split(line))
         except (argparse.ArgumentError, SystemExit, ValueError):
-            return CheckReport(problem="usage: %check NN [--app NAME] [--timeout SECONDS]")
+            return CheckReport(problem="usage: %check NN [--app NAME] [--check-timeout SECONDS]")
         app = None
         if arguments.app is not None:
             if arguments.app not in ipython.user_ns:
