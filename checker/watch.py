@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import pytest
 from rich.console import Console
 
 from checker.course import progress, state
@@ -71,32 +70,15 @@ class Checked:
     problem: str = ""
 
 
-class _Interrupted:
-    """Notes a Ctrl-C that pytest caught during a check, so that watch stops instead of showing
-    "pytest could not run the checks"."""
-
-    def __init__(self) -> None:
-        self.seen = False
-
-    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-        # A check file that fails to import interrupts the session too: not the learner's Ctrl-C.
-        self.seen = not isinstance(excinfo.value, pytest.Session.Interrupted)
-
-
 def check(exercise: Exercise, timeout: float | None = None) -> Checked:
     """Run the exercise's checks the way ``workbook check NN`` does, quietly; KeyboardInterrupt
     if the learner pressed Ctrl-C meanwhile."""
     from checker.runtime import runner
 
-    interrupted = _Interrupted()
     try:
-        _, results = runner.check([exercise.directory], timeout=timeout, plugins=[interrupted])
+        _, results = runner.check([exercise.directory], timeout=timeout)
     except Problem as error:
-        if interrupted.seen:
-            raise KeyboardInterrupt from None
         return Checked(None, error.show())
-    if interrupted.seen:
-        raise KeyboardInterrupt
     if not results:
         return Checked(None, f"no checks ran for exercises/{exercise.id}")
     return Checked(results[0])

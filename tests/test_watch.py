@@ -260,6 +260,27 @@ def test_without_a_terminal_a_line_is_the_key_it_starts_with(course: Path):
     assert "02 is the last exercise: there is no next one." in out
 
 
+def test_ctrl_c_during_a_check_stops_the_watch_with_0(course: Path):
+    # pytest catches a Ctrl-C inside a check and ends its run; the watch then stops, cleanly.
+    (course / "exercises" / "02" / "test_02.py").write_text(
+        CHECKS + "\n\n@pytest.mark.task('json')\ndef test_ctrl_c():\n    raise KeyboardInterrupt\n"
+    )
+    code, out = invoke("watch", "02", input="")
+    assert code == 0, out
+    assert out.rstrip().splitlines()[-1] == "Stopped watching (Ctrl-C)."
+    assert "could not run" not in out
+
+
+def test_ctrl_c_during_workbook_check_is_stopped_not_broken(course: Path):
+    (course / "exercises" / "02" / "test_02.py").write_text(
+        CHECKS + "\n\n@pytest.mark.task('json')\ndef test_ctrl_c():\n    raise KeyboardInterrupt\n"
+    )
+    result = CliRunner().invoke(main, ["check", "02"])
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == "workbook: stopped", result.output
+    assert "could not run" not in result.output
+
+
 def test_watch_when_everything_passes_says_so(course: Path):
     (course / "exercises" / "02" / "app.py").write_text(SOLUTION)
     code, out = invoke("watch")

@@ -73,21 +73,35 @@ def check(
     from it (otherwise from a new seed). ``plugins`` are more pytest plugins for this run.
     """
     collector = _Collector(app)
+    interrupted = _Interrupted()
     args = pytest_args(folders, submission=submission, timeout=timeout, seed=seed)
     if not show:
         args += ["-p", "no:terminal"]
     if first_failure:
         args += ["-x"]
     try:
-        code = pytest.main(args, plugins=[collector, *plugins])
+        code = pytest.main(args, plugins=[collector, interrupted, *plugins])
     finally:
         _forget_checks(folders)
+    if interrupted.seen:
+        raise KeyboardInterrupt  # the person's Ctrl-C, which pytest caught: not a broken run
     if code in _BROKEN:
         raise CheckRunError(
             f"pytest could not run the checks (exit code {int(code)}); "
             f"run `pytest {' '.join(str(folder) for folder in folders)}` to see why"
         )
     return int(code), collector.results
+
+
+class _Interrupted:
+    """Notes a Ctrl-C that pytest caught during the run."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # A check file that fails to import interrupts the session too: not a Ctrl-C.
+        self.seen = not isinstance(excinfo.value, pytest.Session.Interrupted)
 
 
 def _forget_checks(folders: Sequence[Path]) -> None:
