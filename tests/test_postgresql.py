@@ -67,6 +67,16 @@ class Cluster:
             return cursor.fetchall() if cursor.description else []
 
 
+def _run(command: list[str], timeout: float) -> None:
+    """Run one of PostgreSQL's tools; when it fails, say what it printed."""
+    done = subprocess.run(_as_postgres(command), capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited with {done.returncode}: "
+            f"{(done.stderr or done.stdout).strip()[-2000:]}"
+        )
+
+
 def _as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL's tools refuse to run as root: run them as the postgres user then."""
     if os.geteuid() != 0:
@@ -92,17 +102,11 @@ def cluster() -> Iterator[Cluster]:
     try:
         if os.geteuid() == 0:
             shutil.chown(folder, "postgres", "postgres")
-        subprocess.run(
-            _as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
-                          "-A", "trust", "--no-sync", "-E", "UTF8", "--no-locale"]),
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+        _run([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+              "--no-sync", "-E", "UTF8", "--no-locale"], timeout=120)  # fmt: skip
         options = f"-p {port} -k {folder} -F -c listen_addresses=''"
-        subprocess.run(
-            _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                          "-l", str(folder / "server.log"), "-w", "start"]),
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+        _run([str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
+              "-l", str(folder / "server.log"), "-w", "start"], timeout=60)  # fmt: skip
         yield Cluster(folder, port)
     finally:
         if (data / "postmaster.pid").exists():
