@@ -7,6 +7,7 @@ authors' names and the books' titles are drawn afresh each run.
 """
 
 import math
+import os
 
 import pytest
 
@@ -441,8 +442,8 @@ def page_fix(response, books, page, per_page):
     shown = body.get("books") if isinstance(body, dict) else None
     if not isinstance(shown, list) or not shown or not isinstance(shown[0], dict):
         return None
-    at = [book["id"] for book in books].index(shown[0].get("id")) if shown[0].get("id") in [
-        book["id"] for book in books] else None  # fmt: skip
+    ids = [book["id"] for book in books]
+    at = ids.index(shown[0].get("id")) if shown[0].get("id") in ids else None
     if at == page * per_page:
         return "page 1 is the first page: skip (page - 1) * per_page books, not page * per_page"
     if len(shown) == len(books) > per_page:
@@ -539,8 +540,6 @@ def test_the_default_database_is_in_the_instance_folder(probe):
         f"{doing} made an app with no 'sqlalchemy' in app.extensions",
         fix="call db.init_app(app) in create_app, after the config is loaded",
     )
-    import os
-
     expected = os.path.join(found["instance"], "books.sqlite")
     expect(
         found["database"] == expected,
