@@ -23,9 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTATION_REPORTS = pytest.StashKey[list[str]]()
 
 
-# What the system's temporary folder held when the run started: the tests must add nothing to it.
+# The system's temporary folder. The run gives itself a folder of its own inside it (TEMP below)
+# and points TMPDIR and tempfile at it, so that what these tests, and every program they start,
+# leave behind is found there, apart from what other programs on the machine do meanwhile; and
+# the system's folder itself must gain nothing else.
 TEMPORARY = Path(tempfile.gettempdir())
 TEMPORARY_BEFORE = pytest.StashKey[set[str]]()
+TEMP = pytest.StashKey[Path]()
+TEMP_PUT_BACK = pytest.StashKey[tuple[str | None, str | None, str | None]]()
 
 
 # What the project's own tests need beyond a learner's install (`pip install -e .`): the dev extras.
@@ -41,6 +46,30 @@ def pytest_configure(config: pytest.Config) -> None:
             f'(no {", ".join(missing)} here): python -m pip install -e ".[dev]". To check an '
             "exercise: pytest exercises/01, or workbook check 01"
         )
+    config.stash[TEMPORARY_BEFORE] = set(os.listdir(TEMPORARY))
+    config.stash[TEMP_PUT_BACK] = (
+        os.environ.get("TMPDIR"), os.environ.get("PYTEST_DEBUG_TEMPROOT"), tempfile.tempdir
+    )  # fmt: skip
+    temp = Path(tempfile.mkdtemp(prefix="workbook-tests-", dir=TEMPORARY))
+    config.stash[TEMP] = temp
+    os.environ["TMPDIR"] = str(temp)
+    # pytest's own folders (tmp_path) stay where pytest keeps them, its last three runs.
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(TEMPORARY))
+    tempfile.tempdir = str(temp)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    temp = config.stash.get(TEMP, None)
+    if temp is None:
+        return
+    tmpdir, temproot, tempdir = config.stash[TEMP_PUT_BACK]
+    for name, value in (("TMPDIR", tmpdir), ("PYTEST_DEBUG_TEMPROOT", temproot)):
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    tempfile.tempdir = tempdir
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 def _importable(name: str) -> bool:
@@ -52,10 +81,6 @@ def _importable(name: str) -> bool:
         return False
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[TEMPORARY_BEFORE] = set(os.listdir(TEMPORARY))
-
-
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
@@ -64,17 +89,25 @@ def pytest_terminal_summary(
         terminalreporter.write_sep("=", "mutation scores")
         for report in reports:
             terminalreporter.write_line(report)
-    before = config.stash.get(TEMPORARY_BEFORE, None)
-    if before is not None:
-        # pytest's own folder (tmp_path) is pytest's to keep; anything else is a leak, of the
-        # tests or of another program that ran meanwhile.
-        left = sorted(set(os.listdir(TEMPORARY)) - before - {f"pytest-of-{_user()}"})
-        terminalreporter.write_sep("=", f"left in {TEMPORARY}")
-        terminalreporter.write_line(
-            f"{len(left)}: {', '.join(left[:20])}{' ...' if len(left) > 20 else ''}"
-            if left
-            else "nothing"
+    temp = config.stash.get(TEMP, None)
+    if temp is not None:
+        # Everything the tests left in the run's own folder is a leak of theirs; in the system's
+        # folder, anything new but pytest's own folders and the run's is a leak of theirs or of
+        # another program that ran meanwhile.
+        left = sorted(os.listdir(temp))
+        elsewhere = sorted(
+            set(os.listdir(TEMPORARY))
+            - config.stash[TEMPORARY_BEFORE]
+            - {f"pytest-of-{_user()}", temp.name}
         )
+        terminalreporter.write_sep("=", "left in the temporary folder")
+        for where, names in (("by the tests", left), (f"in {TEMPORARY}", elsewhere)):
+            terminalreporter.write_line(
+                f"{where}: {len(names)}: {', '.join(names[:20])}"
+                f"{' ...' if len(names) > 20 else ''}"
+                if names
+                else f"{where}: nothing"
+            )
 
 
 def _user() -> str:

@@ -174,10 +174,12 @@ def paste(notebook: nbformat.NotebookNode, files: Path, exercise: Exercise) -> N
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
-    """The course exported, generated and released through a local nbgrader exchange. The
-    "mistake" learner fetches each assignment, writes a realistic wrong app into the notebook's
-    cell and submits it; the instructor collects. "solution" and "starter" submissions are put
-    straight into submitted/. Then nbgrader autogrades and exports."""
+    """The course exported and generated. For the first module, the "mistake" learner fetches
+    the assignment through a local nbgrader exchange, writes a realistic wrong app into the
+    notebook's cell and submits it, and the instructor collects; for every other module the same
+    notebook is put straight into submitted/, as the "solution" and "starter" submissions are
+    (the exchange does the same for every assignment, and each of its commands costs seconds).
+    Then nbgrader autogrades and exports."""
     pytest.importorskip("nbgrader")
     course_dir = tmp_path_factory.mktemp("nbgrader")
     exchange = tmp_path_factory.mktemp("exchange")
@@ -186,39 +188,44 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     via = (f"--Exchange.root={exchange}",)
     export(course_dir)
     nbgrader(course_dir, "generate_assignment", "*")
-    expected = {}
+    expected: dict[tuple[str, str], dict[str, int]] = {}
+
+    def hand_in(student: str, exercise: Exercise, submitted: nbformat.NotebookNode) -> None:
+        folder = course_dir / "submitted" / student / exercise.id
+        folder.mkdir(parents=True)
+        nbformat.write(submitted, folder / f"exercise_{exercise.id}.ipynb")
+        # one submission a minute apart, so that each has its own time (and a real date,
+        # however many modules there are)
+        submitted_at = SUBMITTED + timedelta(minutes=len(expected))
+        (folder / "timestamp.txt").write_text(f"{submitted_at:%Y-%m-%d %H:%M:%S} UTC")
+
     for exercise in EXERCISES:
-        nbgrader(course_dir, "release_assignment", exercise.id, *via)
-        nbgrader(
-            course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via, cwd=home
-        )
-        fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
         mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
-        notebook = nbformat.read(fetched, as_version=4)
-        paste(notebook, mistake, exercise)
-        nbformat.write(notebook, fetched)
-        nbgrader(
-            course_dir, "submit", exercise.id, "--course=flask-workbook", "--student=mistake",
-            *via, cwd=home,
-        )  # fmt: skip
-        nbgrader(course_dir, "collect", exercise.id, *via)
-        expected[exercise.id, "mistake"] = partial
-        submissions = {
-            "solution": (
-                notebook_of(course_dir, exercise),
-                {t.id: t.points for t in exercise.tasks},
-            ),
-            "starter": (notebook_of(course_dir, exercise, "release"), points(exercise)),
-        }
-        for student, (submitted, earned) in submissions.items():
-            folder = course_dir / "submitted" / student / exercise.id
-            folder.mkdir(parents=True)
-            nbformat.write(submitted, folder / f"exercise_{exercise.id}.ipynb")
-            # one submission a minute apart, so that each has its own time (and a real date,
-            # however many modules there are)
-            submitted_at = SUBMITTED + timedelta(minutes=len(expected))
-            (folder / "timestamp.txt").write_text(f"{submitted_at:%Y-%m-%d %H:%M:%S} UTC")
-            expected[exercise.id, student] = earned
+        if exercise is EXERCISES[0]:
+            nbgrader(course_dir, "release_assignment", exercise.id, *via)
+            nbgrader(
+                course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via,
+                cwd=home,
+            )  # fmt: skip
+            fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
+            notebook = nbformat.read(fetched, as_version=4)
+            paste(notebook, mistake, exercise)
+            nbformat.write(notebook, fetched)
+            nbgrader(
+                course_dir, "submit", exercise.id, "--course=flask-workbook", "--student=mistake",
+                *via, cwd=home,
+            )  # fmt: skip
+            nbgrader(course_dir, "collect", exercise.id, *via)
+            expected[exercise.id, "mistake"] = partial
+        else:
+            notebook = notebook_of(course_dir, exercise, "release")
+            paste(notebook, mistake, exercise)
+            hand_in("mistake", exercise, notebook)
+            expected[exercise.id, "mistake"] = partial
+        hand_in("solution", exercise, notebook_of(course_dir, exercise))
+        expected[exercise.id, "solution"] = {t.id: t.points for t in exercise.tasks}
+        hand_in("starter", exercise, notebook_of(course_dir, exercise, "release"))
+        expected[exercise.id, "starter"] = points(exercise)
     assert (course_dir / "submitted" / "mistake" / EXERCISES[0].id / "timestamp.txt").is_file()
     untouched = tmp_path_factory.mktemp("nbgrader-untouched")
     shutil.copytree(course_dir, untouched, dirs_exist_ok=True)
