@@ -162,6 +162,8 @@ ENDPOINT_TAKEN = "View function mapping is overwriting an existing endpoint func
         (0, {}, "0 is not an HTTP status"),
         (999, {}, "999 is not an HTTP status"),
         (409, {}, "409 means Conflict"),
+        (404, {}, "no route matches this URL"),
+        (404, {"rule": "/books/<int:book_id>"}, "the route /books/<int:book_id> matched"),
         (500, {}, "without an exception reaching Flask"),
         (500, {"error": raised("TypeError", NONE)}, "the view returned None"),
         (500, {"error": raised("TypeError", SET)}, "the view returned a set"),

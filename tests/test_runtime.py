@@ -263,7 +263,10 @@ from checker.api import expect_equal, expect_flash, expect_json, expect_redirect
 
 @pytest.mark.task("threads")
 def test_a_thread_pool_answers(client):
-    expect_json(client.get("/square/7"), {"square": 49})
+    response = client.get("/square/7")
+    expect_json(response, {"square": 49})
+    expect_equal(response.rule, "/square/<int:n>", "the rule that matched")
+    expect_equal(client.get("/square/seven").rule, None, "the rule that matched /square/seven")
 
 
 @pytest.mark.task("async")

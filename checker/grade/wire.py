@@ -211,6 +211,7 @@ def response_data(response: Response) -> dict[str, Any]:
         "flashes": [list(flash) for flash in response.flashes],
         "session": response.session,
         "logs": [[*entry[:3], list(entry.lines)] for entry in response.logs],
+        "rule": response.rule,
     }
 
 
@@ -289,6 +290,7 @@ def response_from(found: Any) -> Response:
         ),
         session=_field(found, "session", dict),
         logs=tuple(_log_entry(entry) for entry in _field(found, "logs", list)),
+        rule=_field(found, "rule", str, none=True),
     )
 
 

@@ -57,6 +57,8 @@ class Response:
     flashes: tuple[tuple[str, str], ...] = ()  # (category, message)
     session: dict[str, Any] = field(default_factory=dict)  # the session after the request
     logs: tuple[LogEntry, ...] = ()
+    # The rule of the route that matched the request ("/books/<int:book_id>"), None when none did.
+    rule: str | None = None
 
     @property
     def cookies(self) -> dict[str, str]:

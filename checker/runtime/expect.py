@@ -84,6 +84,12 @@ def explain_status(response: Response) -> str | None:
             "the app answered 500 without an exception reaching Flask: a view or an error "
             "handler returned it, or called abort(500)."
         )
+    if status == 404 and response.rule is not None:
+        return (
+            f"the route {response.rule} matched, so the 404 came from the app itself: a view "
+            "that called abort(404) (or get_or_404, first_or_404) or returned the status, or a "
+            "request hook or error handler that did."
+        )
     if status in _STATUS_HELP:
         return _STATUS_HELP[status]
     if status < 200 or status >= 400:

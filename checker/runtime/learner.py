@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, got_request_exception, message_flashed, template_rendered
+from flask import (
+    Flask,
+    got_request_exception,
+    message_flashed,
+    request_started,
+    template_rendered,
+)
+from flask import request as _request
 from werkzeug.datastructures import Headers
 
 from checker.course.manifest import Exercise
@@ -182,6 +189,7 @@ class Learner:
                 flashes=tuple(seen.flashes),
                 session=_session_of(self.app, test_client),
                 logs=tuple(seen.logs),
+                rule=seen.rule,
             )
 
         return self._call(send, doing)  # type: ignore[no-any-return]
@@ -276,6 +284,12 @@ class _Seen:
         self.templates: list[Rendered] = []
         self.flashes: list[tuple[str, str]] = []
         self.logs: list[LogEntry] = []
+        self.rule: str | None = None
+
+    def _started(self, sender: object, **extra: object) -> None:
+        # Flask has matched the URL by now: the rule, or the routing error it will answer.
+        rule = _request.url_rule
+        self.rule = None if rule is None else str(rule.rule)
 
     def _error(self, sender: object, exception: BaseException, **extra: object) -> None:
         self.errors.append(exception)
@@ -300,6 +314,7 @@ class _Seen:
             logger.addHandler(records)
         try:
             with (
+                request_started.connected_to(self._started, self.app),
                 got_request_exception.connected_to(self._error, self.app),
                 template_rendered.connected_to(self._rendered, self.app),
                 message_flashed.connected_to(self._flashed, self.app),

@@ -22,6 +22,7 @@ def lie(loaded, message, spec):
             "flashes": [],
             "session": {},
             "logs": [],
+            "rule": None,
         },
     )
 
