@@ -9,6 +9,7 @@ import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from checker import course
 from checker.course import progress, state
@@ -161,14 +162,18 @@ def list_exercises(exercise: str | None) -> None:
         console.print(table)
         return
     exercises = _exercises(root)
-    # The lesson's file is never cut short, so that it can be copied; the titles wrap instead.
+    # Each exercise's title, and under it its lesson's file, which is never cut short so that it
+    # can be copied: the titles wrap instead, and the table fits 80 columns.
     table = Table(title="flask-workbook exercises", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in ("#", "exercise", "tasks", "points"):
-        table.add_column(column, justify="right" if column in ("tasks", "points") else "left")
-    longest = max((len(exercise.lesson) for exercise in exercises), default=0)
-    table.add_column("lesson, in lessons/", no_wrap=True, min_width=longest)
+    longest = max((len(f"lessons/{exercise.lesson}") for exercise in exercises), default=0)
+    table.add_column("#")
+    table.add_column("exercise, and its lesson", min_width=longest, overflow="fold")
+    table.add_column("tasks", justify="right")
+    table.add_column("points", justify="right")
     for found in exercises:
-        table.add_row(found.id, found.title, str(len(found.tasks)), str(found.points), found.lesson)
+        described = Text(found.title)
+        described.append(f"\nlessons/{found.lesson}", style="dim")
+        table.add_row(found.id, described, str(len(found.tasks)), str(found.points))
     Console().print(table)
     click.echo("`workbook list NN` lists the tasks of exercise NN.")
 

@@ -54,8 +54,8 @@ def test_course_map_checks_again_only_what_changed(
 def test_list_shows_every_exercise(course: Path):
     code, out = invoke("list")
     assert code == 0
-    assert "Tiny exercise" in out and "lesson, in lessons/" in out
-    assert "01_tiny.ipynb" in out and "02_tiny.ipynb" in out
+    assert "Tiny exercise" in out and "exercise, and its lesson" in out
+    assert "lessons/01_tiny.ipynb" in out and "lessons/02_tiny.ipynb" in out
     assert out.rstrip().splitlines()[-1] == "`workbook list NN` lists the tasks of exercise NN."
 
 
@@ -64,7 +64,7 @@ def test_list_cuts_no_lesson_short_in_80_columns(monkeypatch: pytest.MonkeyPatch
     code, out = invoke("list")  # the workbook's own exercises, long titles and all
     assert code == 0 and "…" not in out
     for exercise in course_module.exercises(ROOT):
-        assert exercise.lesson in out
+        assert f"lessons/{exercise.lesson}" in out
 
 
 def test_list_of_one_exercise_shows_its_tasks(course: Path):
