@@ -51,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.get("TMPDIR"), os.environ.get("PYTEST_DEBUG_TEMPROOT"), tempfile.tempdir
     )  # fmt: skip
     temp = Path(tempfile.mkdtemp(prefix="workbook-tests-", dir=TEMPORARY))
+    # Others may pass through it, as through /tmp: the tests run PostgreSQL as its own user and
+    # learners' code as nobody, in folders made inside it.
+    temp.chmod(0o755)
     config.stash[TEMP] = temp
     os.environ["TMPDIR"] = str(temp)
     # pytest's own folders (tmp_path) stay where pytest keeps them, its last three runs.
