@@ -399,3 +399,29 @@ def test_bare_pytest_without_the_dev_extras_says_in_one_line_what_to_install(tmp
         '(no playwright, nbgrader, distributed here): python -m pip install -e ".[dev]". To '
         "check an exercise: pytest exercises/01, or workbook check 01"
     )
+
+
+def test_progress_saved_by_two_processes_at_once_is_always_a_whole_file(tmp_path: Path):
+    """A watch and a pytest run may save the learner's progress at the same moment: each write
+    is whole, and no temporary file is left beside it."""
+    import multiprocessing
+
+    from checker.course import state
+
+    def save_many(hints: int) -> None:
+        for _ in range(200):
+            state.save(tmp_path, state.State({"01": {"hello": hints}}))
+
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=save_many, args=(n,)) for n in (1, 2)]
+    for writer in writers:
+        writer.start()
+    seen = set()
+    while any(writer.is_alive() for writer in writers):
+        seen.add(state.load(tmp_path).hints_seen("01", "hello"))
+    for writer in writers:
+        writer.join()
+        assert writer.exitcode == 0
+    assert seen <= {0, 1, 2}
+    assert state.load(tmp_path).hints_seen("01", "hello") in (1, 2)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [state.STATE_FILE]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.course.manifest import MANIFEST_NAME, Exercise
+from checker.files import write_text_atomic
 
 STATE_FILE = ".workbook-state.json"
 
@@ -84,7 +85,6 @@ def load(root: Path) -> State:
 def save(root: Path, state: State) -> None:
     """Write the state atomically, so an interrupted write never leaves a broken file."""
     path = root / STATE_FILE
-    temporary = path.with_suffix(".tmp")
     results = {
         exercise_id: {
             "fingerprint": summary.fingerprint,
@@ -100,8 +100,7 @@ def save(root: Path, state: State) -> None:
             exercise_id: {"at": seen.at, "passed_tasks": seen.passed_tasks, "tasks": seen.tasks}
             for exercise_id, seen in state.gave_up.items()
         }
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_text_atomic(path, json.dumps(document, indent=2) + "\n")
 
 
 def fingerprint(exercise: Exercise) -> str:

@@ -11,9 +11,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from checker.course.results import Outcome
+from checker.files import write_text_atomic
 from checker.grade.model import TaskGrade
 
 HIDDEN_NOTICE = "An additional check by your instructor did not pass."
@@ -336,18 +335,3 @@ def _inside(folder: Path, name: str) -> Path:
     if target.parent != folder or name in {"", ".", ".."}:
         raise ValueError(f"unsafe output file name: {name!r}")
     return target
-
-
-def write_text_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Write ``text`` to ``path`` atomically: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # errors="replace": a name or message holding lone surrogates (undecodable bytes) still writes
-        with open(handle, "w", encoding="utf-8", errors="replace", newline=newline) as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.course.results import Outcome
+from checker.files import write_text_atomic
 from checker.grade import charts
 from checker.grade.model import Protection, TaskGrade
 from checker.grade.outputs import (
@@ -21,7 +22,6 @@ from checker.grade.outputs import (
     environment,
     learner_total,
     status_notes,
-    write_text_atomic,
 )
 
 TOP_MESSAGES = 5
