@@ -20,7 +20,10 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parent.parent
 
 # The report of each module's mutation check (tests/test_mutants.py), shown at the end of the run.
+# A test hands it on as a user property of its report, which pytest-xdist carries from a worker
+# to the process that prints the summary.
 MUTATION_REPORTS = pytest.StashKey[list[str]]()
+MUTATION_REPORT = "mutation score"
 
 
 # The system's temporary folder. The run gives itself a folder of its own inside it (TEMP below)
@@ -34,7 +37,7 @@ TEMP_PUT_BACK = pytest.StashKey[tuple[str | None, str | None, str | None]]()
 
 
 # What the project's own tests need beyond a learner's install (`pip install -e .`): the dev extras.
-DEV_MODULES = ("playwright", "nbgrader", "distributed")
+DEV_MODULES = ("playwright", "nbgrader", "distributed", "xdist")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,6 +49,13 @@ def pytest_configure(config: pytest.Config) -> None:
             f'(no {", ".join(missing)} here): python -m pip install -e ".[dev]". To check an '
             "exercise: pytest exercises/01, or workbook check 01"
         )
+    _CONFIG[:] = [config]
+    config.addinivalue_line(
+        "markers", "xdist_group(name): the tests pytest-xdist runs in one worker"
+    )
+    if _is_worker(config):
+        # A worker of `pytest -n`: the controller made the run's folder, and TMPDIR points at it.
+        return
     config.stash[TEMPORARY_BEFORE] = set(os.listdir(TEMPORARY))
     config.stash[TEMP_PUT_BACK] = (
         os.environ.get("TMPDIR"), os.environ.get("PYTEST_DEBUG_TEMPROOT"), tempfile.tempdir
@@ -73,6 +83,66 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             os.environ[name] = value
     tempfile.tempdir = tempdir
     shutil.rmtree(temp, ignore_errors=True)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+# With `pytest -n auto --dist loadgroup` (the README's command) the tests are shared out among
+# workers in groups: whatever shares a module-scoped fixture or a cache stays in one worker, and
+# every other test is a group of its own. Groups are handed out in the order below, the longest
+# first, so that no long one is left for the end while the other workers wait.
+_TOGETHER = ("test_nbgrader.py", "test_jupyterlab.py", "test_grade.py", "test_postgresql.py")
+_FIRST = ("test_nbgrader.py", "test_jupyterlab.py", "test_mutants.py", "test_grade.py")
+
+
+def _group(item: pytest.Item) -> str:
+    name = item.path.name
+    if name in _TOGETHER:
+        return name
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if name == "test_course.py":
+        # A module's checks run forwards first, and its backward run reuses what they found
+        # (test_course.FOUND, kept in the worker's memory).
+        if "exercise" in params:
+            return f"course-{params['exercise'].id}"
+        if "folder" in params:
+            return f"course-{params['folder'].parent.name}"
+    return item.nodeid
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        if name in _FIRST:
+            return _FIRST.index(name)
+        if name == "test_runtime.py" and "both_modes" in item.name:
+            return len(_FIRST)  # the comparison of every mistake in both modes, about 2 minutes
+        return len(_FIRST) + 1
+
+    items.sort(key=rank)  # stable: within a rank, pytest's own order
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> None:
+    """Hand the groups out in the order collected above, not reordered by how many tests each
+    holds (pytest-xdist's default), which would leave the long mutation and nbgrader runs last."""
+    config.option.loadscopereorder = False
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":  # each phase's report carries the test's properties
+        return
+    for name, value in report.user_properties:
+        if name == MUTATION_REPORT and _CONFIG:
+            _CONFIG[0].stash.setdefault(MUTATION_REPORTS, []).append(str(value))
+
+
+_CONFIG: list[pytest.Config] = []  # the run's config, for pytest_runtest_logreport
 
 
 def _importable(name: str) -> bool:
@@ -106,8 +176,7 @@ def pytest_terminal_summary(
         terminalreporter.write_sep("=", "left in the temporary folder")
         for where, names in (("by the tests", left), (f"in {TEMPORARY}", elsewhere)):
             terminalreporter.write_line(
-                f"{where}: {len(names)}: {', '.join(names[:20])}"
-                f"{' ...' if len(names) > 20 else ''}"
+                f"{where}: {len(names)}: {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}"
                 if names
                 else f"{where}: nothing"
             )

@@ -659,7 +659,11 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
     local = tmp_path / "local"
     cohort.grade(submissions, local, Options(workers=1, seed=7), root=ROOT)
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        local_directory=tmp_path / "dask",  # its workers' scratch space, not the temporary folder
     ) as cluster:
         on_cluster = tmp_path / "cluster"
         tally = cohort.grade(
@@ -708,7 +712,11 @@ def test_a_dask_worker_that_cannot_make_the_sandbox_grades_no_one(tmp_path: Path
     distributed = pytest.importorskip("distributed")
     submissions = cohort_folder(tmp_path / "cohort", 2)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        local_directory=tmp_path / "dask",
     ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
         client.run(_no_sandbox_here)
         tally = cohort.grade(

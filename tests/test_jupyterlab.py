@@ -203,11 +203,14 @@ def lab(learner_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
+    # The lessons' examples make folders with tempfile, in the kernels' own temporary folder.
+    kernels_temp = tmp_path / "temp"
+    kernels_temp.mkdir()
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
             cwd=learner_course,
-            env=isolated_home(tmp_path / "home"),
+            env={**isolated_home(tmp_path / "home"), "TMPDIR": str(kernels_temp)},
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,

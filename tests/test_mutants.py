@@ -17,7 +17,7 @@ from checker.course.equivalents import entry_for, load_equivalents
 from checker.course.manifest import Exercise
 from checker.course.mutants import Mutant, mutants_of
 from checker.course.mutation import Score, Worker, sample, submission_with
-from tests.conftest import MUTATION_REPORTS
+from tests.conftest import MUTATION_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = course.exercises(ROOT, check_files=True)
@@ -78,7 +78,7 @@ def test_checks_kill_the_mutants_of_the_solution(
     )
     score = Score(exercise.id, len(made), len(equivalent), len(chosen), survivors)
     report = score.report()
-    request.config.stash.setdefault(MUTATION_REPORTS, []).append(report)
+    request.node.user_properties.append((MUTATION_REPORT, report))  # printed at the end
     print(report)
     wrongly = [
         (mutant, verdicts[index].reason)
