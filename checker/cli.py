@@ -194,9 +194,13 @@ def list_exercises(exercise: str | None) -> None:
     help="Seconds before giving up on the learner's code in a check (default 3).",
 )
 @click.option(
+    "--workbook-seed",
     "--seed",
+    "seed",
     type=click.IntRange(min=0),
-    help="Draw the checks' inputs from this seed (a message or your feedback names it).",
+    metavar="N",
+    help="Draw the checks' inputs from this seed (a message or your feedback names it), "
+    "as pytest's --workbook-seed does.",
 )
 def check(exercise: str, submission: Path | None, timeout: float | None, seed: int | None) -> None:
     """Check one exercise, exactly as `pytest exercises/NN` does."""

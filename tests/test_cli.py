@@ -88,6 +88,9 @@ def test_check_gives_the_same_result_as_pytest(course: Path):
     code, out = invoke("check", "1", "--check-timeout", "10")  # the option's name in pytest too
     assert code == 0
     assert out.rstrip().splitlines()[-1] == "score: 5/5 points"
+    for seed in ("--workbook-seed", "--seed"):  # pytest's name, and the one it had first
+        code, out = invoke("check", "1", seed, "7")
+        assert code == 0, out
 
 
 def test_hint_shows_the_next_hint_each_time_and_remembers(course: Path):
