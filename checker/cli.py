@@ -275,6 +275,9 @@ def watch(exercise: str | None, timeout: float | None) -> None:
     try:
         watching.run(root, exercises, found, console, timeout=timeout)
     except KeyboardInterrupt:
+        if watching.SIGNALLED:  # kill, or the terminal closed: the status a shell expects
+            console.print(f"Stopped watching ({watching.SIGNALLED[0].name}).")
+            raise SystemExit(128 + watching.SIGNALLED[0]) from None
         console.print("Stopped watching (Ctrl-C).")
 
 

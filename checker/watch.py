@@ -12,6 +12,7 @@ import collections
 import functools
 import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -318,12 +319,41 @@ def keyboard(events: queue.Queue[Event], stream: IO[str] | None = None) -> Itera
     import tty
 
     before = termios.tcgetattr(fd)
+    with _ended_cleanly_by(signal.SIGTERM, signal.SIGHUP):
+        try:
+            tty.setcbreak(fd)  # keys one at a time, not echoed; Ctrl-C still interrupts
+            _start(_posix_keys, events, fd)
+            yield True
+        finally:
+            try:
+                termios.tcsetattr(fd, termios.TCSADRAIN, before)  # echo and lines back on
+            except (termios.error, OSError):  # the terminal itself is gone (SIGHUP)
+                pass
+
+
+SIGNALLED: list[signal.Signals] = []  # the signal that ended the watch, if one did
+
+
+@contextmanager
+def _ended_cleanly_by(*signals: signal.Signals) -> Iterator[None]:
+    """In the block, ``signals`` (kill's SIGTERM, a closed terminal's SIGHUP) end the watch the way
+    Ctrl-C does, through every ``finally`` block, so that the terminal is left as it was found; the
+    signal is kept in SIGNALLED for the exit status (a check under way turns a KeyboardInterrupt
+    into one again, so the exception itself cannot carry it)."""
+
+    def end(number: int, frame: object) -> None:
+        SIGNALLED.append(signal.Signals(number))
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; the caller's own are left as they are
+        return
+    kept = {number: signal.signal(number, end) for number in signals}
     try:
-        tty.setcbreak(fd)  # keys one at a time, not echoed; Ctrl-C still interrupts
-        _start(_posix_keys, events, fd)
-        yield True
+        yield
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, before)
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def _start(target: Callable[..., None], *args: Any) -> None:

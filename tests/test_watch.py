@@ -465,3 +465,23 @@ def test_without_a_terminal_lines_are_keys_and_ctrl_c_ends_cleanly(
     watching.process.send_signal(signal.SIGINT)
     assert watching.end() == 0
     assert watching.plain.rstrip().splitlines()[-1] == "Stopped watching (Ctrl-C)."
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal needs POSIX")
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_kill_or_a_closed_terminal_leaves_the_terminal_as_it_was(
+    course: Path, running: list[Running], number: signal.Signals
+):
+    """kill (SIGTERM) or closing the terminal window (SIGHUP) ends the watch the way q and
+    Ctrl-C do: the terminal gets its echo and lines back, and the exit status is 128 + the
+    signal's number, as a shell expects."""
+    import termios
+
+    watching = Running(course, ["02"], terminal=True)
+    running.append(watching)
+    watching.wait_for("Keys: h a hint")
+    assert not termios.tcgetattr(watching.slave)[3] & termios.ECHO  # cbreak while it watches
+    watching.process.send_signal(number)
+    assert watching.end() == 128 + number
+    assert f"Stopped watching ({number.name})." in watching.plain
+    assert termios.tcgetattr(watching.slave)[3] & termios.ECHO
