@@ -485,3 +485,33 @@ def test_a_kill_or_a_closed_terminal_leaves_the_terminal_as_it_was(
     assert watching.end() == 128 + number
     assert f"Stopped watching ({number.name})." in watching.plain
     assert termios.tcgetattr(watching.slave)[3] & termios.ECHO
+
+
+def test_windows_keys_come_one_at_a_time_and_arrow_keys_are_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """On Windows the keys come from msvcrt (never imported elsewhere): here a stand-in console
+    that is pressed h, then an arrow key (a prefix and its code), then q."""
+    import types
+
+    pressed = ["h", "\xe0", "H", "q"]  # H after the prefix is the up arrow's code, not a key
+
+    class Done(Exception):
+        pass
+
+    def getwch() -> str:
+        if not pressed:
+            raise Done
+        return pressed.pop(0)
+
+    console = types.ModuleType("msvcrt")
+    console.kbhit = lambda: True  # type: ignore[attr-defined]
+    console.getwch = getwch  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "msvcrt", console)
+    events: queue.Queue[watch.Event] = queue.Queue()
+    with pytest.raises(Done):
+        watch._windows_keys(events)
+    keys = []
+    while not events.empty():
+        keys.append(events.get_nowait())
+    assert keys == [watch.Key("h"), watch.Key("q")]
