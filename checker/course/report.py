@@ -49,7 +49,7 @@ def exercise_lines(
     exercise = result.exercise
     lines = [Line(f"exercises/{exercise.id} · {exercise.title}", "bold")]
     if exercise.notebook:
-        graded = result.graded or f"exercises/{exercise.id}/{exercise.app_file}"
+        graded = result.graded or f"exercises/{exercise.id}/{exercise.edit_file}"
         other = "app" if result.graded else "notebook"
         lines.append(Line(f"  graded: {graded} (`workbook use {exercise.id} {other}` to switch)"))
     if result.problem:
@@ -99,7 +99,7 @@ def next_lines(results: Sequence[ExerciseResult], course: Sequence[Exercise]) ->
                 "green",
             )
         ]
-    where = f"exercises/{following.id}/{following.app_file}"
+    where = f"exercises/{following.id}/{following.edit_file}"
     return [
         Line(
             f"Every task passes. Next: {following.id} {following.title}: read "
