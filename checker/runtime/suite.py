@@ -207,7 +207,7 @@ def _kill(pid: int) -> None:
 def _result(status: int, folder: Path, tests: str) -> SuiteRun:
     if status == -1:
         return SuiteRun("timeout", (), "")
-    report = _read_report(folder / REPORT, tests)
+    report = _read_report(folder / REPORT, tests, str(folder) + os.sep)
     if os.WIFSIGNALED(status):
         return SuiteRun("crashed", report.tests, f"killed by signal {os.WTERMSIG(status)}")
     code = os.WEXITSTATUS(status)
@@ -223,8 +223,9 @@ def _result(status: int, folder: Path, tests: str) -> SuiteRun:
     return SuiteRun(outcome, report.tests, report.detail)
 
 
-def _read_report(path: Path, tests: str) -> SuiteRun:
-    """The reporter's lines, each checked; the status is decided by the caller."""
+def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
+    """The reporter's lines, each checked; the status is decided by the caller. Paths inside
+    the run's copy (``copy``) are shown relative to it, the same in every run."""
     try:
         with open(path, "rb") as stream:
             data = stream.read(REPORT_LIMIT + 1)
@@ -242,6 +243,7 @@ def _read_report(path: Path, tests: str) -> SuiteRun:
         except (ValueError, KeyError, TypeError):
             return SuiteRun("broken", (), "the report of the tests was not in the expected form")
         name = name[len(prefix) :] if name.startswith(prefix) else name
+        reason = reason.replace(copy, "")
         if kind == "collect":
             problems.append(f"{name or tests}: {reason}")
         elif kind == "test" and len(results) < MOST_TESTS:
@@ -421,7 +423,7 @@ def expect_catches(suite: Suite, bugs: list[Version], correct: list[Version]) ->
     missed = [version for version in bugs if runs[version.name].passed]
     if missed:
         lines = "\n".join(f"  - {version.about}" for version in missed)
-        some = "a version" if len(missed) == 1 else f"{len(missed)} versions"
+        some = "A version" if len(missed) == 1 else f"{len(missed)} versions"
         raise CheckFailed(
             f"{some} of the app with a bug passed all your tests:\n{lines}",
             expected="a test that fails",
@@ -446,8 +448,14 @@ def _on_the_app(found: SuiteRun, tests: str) -> str:
 
 
 def _what_failed(found: SuiteRun) -> str:
-    if found.status in ("timeout", "crashed", "broken", "none"):
-        return f"  the run: {found.status} {found.detail}".rstrip()
+    if found.status == "timeout":
+        return f"  they did not finish (given {RUN_TIMEOUT:g} s)"
+    if found.status == "crashed":
+        return f"  the run ended abruptly ({found.detail})"
+    if found.status == "broken":
+        return f"  pytest could not run them: {found.detail}"
+    if found.status == "none":
+        return "  pytest found no tests"
     failing = found.failing
     if not failing and not any(t.outcome == "passed" for t in found.tests):
         return "  no test passed"
