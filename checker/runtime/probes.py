@@ -112,7 +112,13 @@ def url_for(app: Any, endpoint: str, values: dict[str, Any]) -> dict[str, str]:
             return {"error": str(error)}
 
 
-def suite(app: Any, tests: str, versions: dict[str, dict[str, str]], timeout: float) -> Any:
+def suite(
+    app: Any,
+    tests: str,
+    versions: dict[str, dict[str, str]],
+    timeout: float,
+    first_failure: bool = False,
+) -> Any:
     """Run the learner's tests (the folder ``tests``) against versions of the course's app, each
     the files that replace the app's (module 11); each run as plain data, by version name. Runs
     from the app's folder, the working directory while a probe runs."""
@@ -121,7 +127,9 @@ def suite(app: Any, tests: str, versions: dict[str, dict[str, str]], timeout: fl
 
     from checker.runtime import suite as runner
 
-    found = runner.run(Path(os.getcwd()), tests, versions, timeout=float(timeout))
+    found = runner.run(
+        Path(os.getcwd()), tests, versions, timeout=float(timeout), first_failure=first_failure
+    )
     return {name: result.to_data() for name, result in found.items()}
 
 

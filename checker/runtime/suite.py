@@ -95,11 +95,14 @@ def run(
     versions: Mapping[str, Mapping[str, str]],
     jobs: int = JOBS,
     timeout: float = RUN_TIMEOUT,
+    first_failure: bool = False,
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
-    relative to ``workspace``, text) that replace the course's. Returns each version's run."""
+    relative to ``workspace``, text) that replace the course's. Returns each version's run.
+    With ``first_failure``, a run stops at its first failing test (pytest's ``-x``): enough to
+    know that a buggy version was caught."""
     trees = sorted({tests.split("/")[0], *(name.split("/")[0] for v in versions.values() for name in v)})
-    base = _digest_trees(workspace, trees, tests)
+    base = _digest_trees(workspace, trees, f"{tests} {first_failure}")
     found: dict[str, SuiteRun] = {}
     pending = []
     for name, files in versions.items():
@@ -119,7 +122,7 @@ def run(
                 number, (name, key, files) = queue.pop(0)
                 folder = scratch / str(number)
                 _prepare(workspace, trees, files, folder)
-                running[_start(folder, tests)] = (name, key, folder, time.monotonic())
+                running[_start(folder, tests, first_failure)] = (name, key, folder, time.monotonic())
             time.sleep(0.005)
             for pid, (name, key, folder, started) in list(running.items()):
                 status = _finished(pid, started, timeout)
@@ -173,10 +176,10 @@ def _prepare(workspace: Path, trees: list[str], files: Mapping[str, str], folder
         target.write_text(text, encoding="utf-8")
 
 
-def _start(folder: Path, tests: str) -> int:
+def _start(folder: Path, tests: str, first_failure: bool) -> int:
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(folder, tests)
+        _child(folder, tests, first_failure)
     try:
         os.setpgid(pid, pid)  # also done by the child: whichever comes first
     except OSError:
@@ -253,7 +256,7 @@ def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
     return SuiteRun("", tuple(results.values()), "; ".join(problems[:5]))
 
 
-def _child(folder: Path, tests: str) -> None:
+def _child(folder: Path, tests: str, first_failure: bool) -> None:
     """Run pytest on the copy in ``folder``, its report there; exit with pytest's status."""
     code = 70
     try:
@@ -277,8 +280,10 @@ def _child(folder: Path, tests: str) -> None:
 
         code = int(
             pytest.main(
-                [tests, "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
-                 "-c", os.devnull, "-W", "ignore::DeprecationWarning"],  # fmt: skip
+                [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "--rootdir", str(folder),
+                 "--basetemp", str(folder / ".tmp"),
+                 "-c", os.devnull, "-W", "ignore::DeprecationWarning",
+                 *(["-x"] if first_failure else [])],  # fmt: skip
                 plugins=[_Reporter(folder / REPORT)],
             )
         )
@@ -389,12 +394,17 @@ class Suite:
         self._target = target
         self.tests = tests  # the folder of the learner's tests, relative to the exercise
 
-    def run(self, *versions: Version, timeout: float = RUN_TIMEOUT) -> dict[str, SuiteRun]:
-        """Each version's run, by its name ("" for the course's own app)."""
+    def run(
+        self, *versions: Version, timeout: float = RUN_TIMEOUT, first_failure: bool = False
+    ) -> dict[str, SuiteRun]:
+        """Each version's run, by its name ("" for the course's own app); with
+        ``first_failure``, each run stops at its first failing test."""
         from checker.runtime import probes
 
         asked = {version.name: dict(version.files) for version in versions}
-        data = self._target.probe(probes.suite, (self.tests, asked, timeout), "app")
+        data = self._target.probe(
+            probes.suite, (self.tests, asked, timeout, first_failure), "app"
+        )
         if not isinstance(data, dict):
             data = {}
         return {name: SuiteRun.from_data(data.get(name)) for name in asked}
@@ -408,7 +418,7 @@ def expect_catches(suite: Suite, bugs: list[Version], correct: list[Version]) ->
     first = suite.run(THE_APP)[""]
     if not first.passed:
         raise CheckFailed(_on_the_app(first, suite.tests), expected="your tests pass", actual=None)
-    runs = suite.run(*correct, *bugs)
+    runs = suite.run(*correct)
     for version in correct:
         found = runs[version.name]
         if not found.passed:
@@ -420,6 +430,7 @@ def expect_catches(suite: Suite, bugs: list[Version], correct: list[Version]) ->
                 expected="your tests pass",
                 actual=None,
             )
+    runs = suite.run(*bugs, first_failure=True)
     missed = [version for version in bugs if runs[version.name].passed]
     if missed:
         lines = "\n".join(f"  - {version.about}" for version in missed)
