@@ -65,7 +65,9 @@ def create_todo():
 @bp.get("/todos/<int:todo_id>")
 def show_todo(todo_id):
     row = get_db().execute("SELECT * FROM todo WHERE id = ?", (todo_id,)).fetchone()
-    return jsonify(None if row is None else as_dict(row))
+    if row is None:
+        return {"error": "no such todo"}
+    return as_dict(row)
 
 
 @bp.patch("/todos/<int:todo_id>")
