@@ -266,9 +266,9 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
-        sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)  # noqa: SIM115
-        sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)  # noqa: SIM115
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
         os.chdir(folder)
         _forget_modules(folder, folder / tests)
         sys.path.insert(0, str(folder))
@@ -278,16 +278,13 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the learner's run: no plugins of ours
         import pytest
 
-        code = int(
-            pytest.main(
-                [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "--rootdir", str(folder),
-                 "--basetemp", str(folder / ".tmp"),
-                 "-c", os.devnull, "-W", "ignore::DeprecationWarning",
-                 *(["-x"] if first_failure else [])],  # fmt: skip
-                plugins=[_Reporter(folder / REPORT)],
-            )
-        )
-    except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
+        args = [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "-c", os.devnull,
+                "--rootdir", str(folder), "--basetemp", str(folder / ".tmp"),
+                "-W", "ignore::DeprecationWarning"]  # fmt: skip
+        if first_failure:
+            args.append("-x")
+        code = int(pytest.main(args, plugins=[_Reporter(folder / REPORT)]))
+    except BaseException:  # the child must end here, whatever happened
         code = 70
     finally:
         os._exit(code)
@@ -312,7 +309,7 @@ class _Reporter:
     """A pytest plugin for the child: one JSON line per test outcome and collection error."""
 
     def __init__(self, path: Path) -> None:
-        self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        self._file = open(path, "w", encoding="utf-8")
 
     def _write(self, kind: str, name: str, outcome: str, reason: str) -> None:
         entry = {"kind": kind, "name": name, "outcome": outcome, "reason": reason}

@@ -1,0 +1,124 @@
+"""Module 11's grading of a learner's test suite: the runner (checker.runtime.suite), and the
+hidden bugs, through the real grader and its sandbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from checker.grade import cohort
+from checker.grade.cohort import Options
+from checker.grade.gradebook import Gradebook
+from checker.runtime import suite
+from checker.runtime.suite import versions_in
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE = ROOT / "exercises" / "11"
+HIDDEN = ROOT / "tests" / "hidden"
+
+
+def workspace(into: Path, tests: dict[str, str]) -> Path:
+    shutil.copytree(EXERCISE / "todo", into / "todo", ignore=shutil.ignore_patterns("test_*.py"))
+    for name, text in tests.items():
+        (into / "todo" / "tests" / name).write_text(text)
+    return into
+
+
+def test_a_run_reports_each_test_and_its_short_reason(tmp_path: Path):
+    folder = workspace(
+        tmp_path,
+        {
+            "conftest.py": "",
+            "test_a.py": "def test_good():\n    assert 1 + 1 == 2\n\n"
+            "def test_bad():\n    assert 404 == 201\n",
+        },
+    )
+    found = suite.run(folder, "todo/tests", {"": {}})[""]
+    assert found.status == "failed" and not found.passed
+    assert {t.name: t.outcome for t in found.tests} == {
+        "test_a.py::test_good": "passed",
+        "test_a.py::test_bad": "failed",
+    }
+    assert "assert 404 == 201" in found.failing[0].reason
+
+
+def test_a_run_that_hangs_is_killed_with_what_it_started(tmp_path: Path):
+    test = (
+        "import subprocess, sys, time\n"
+        "def test_sleeps():\n"
+        "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(31.5)'])\n"
+        "    time.sleep(60)\n"
+    )
+    folder = workspace(tmp_path, {"conftest.py": "", "test_hang.py": test})
+    started = time.monotonic()
+    found = suite.run(folder, "todo/tests", {"": {}}, timeout=2.0)[""]
+    assert found.status == "timeout", found
+    assert time.monotonic() - started < 10
+    time.sleep(0.2)
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        assert b"time.sleep(31.5)" not in command, "the test's own child outlived the run"
+
+
+def test_a_report_not_in_its_form_is_a_broken_run(tmp_path: Path):
+    forge = (
+        "def pytest_sessionfinish(session):\n"
+        "    with open('.suite-report.jsonl', 'a') as report:\n"
+        "        report.write('{\"kind\": \"test\", \"name\": 1}\\n')\n"
+    )
+    folder = workspace(tmp_path, {"conftest.py": forge, "test_a.py": "def test_a():\n    pass\n"})
+    found = suite.run(folder, "todo/tests", {"": {}})[""]
+    assert found.status == "broken" and not found.passed
+    assert suite.SuiteRun.from_data({"status": "passed", "tests": "all"}).status == "broken"
+
+
+def test_every_bug_and_variant_names_its_task_and_changes_the_app():
+    tasks = {"fixtures", "parametrized", "cli", "error-path"}
+    for folder in (EXERCISE / "bugs", HIDDEN / "11" / "bugs"):
+        for bug in versions_in(folder):
+            assert bug.task in tasks, bug.name
+            assert bug.files and all((EXERCISE / name).is_file() for name, _ in bug.files)
+    assert len(versions_in(EXERCISE / "variants")) == 2
+
+
+def rows(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    book = Gradebook(out / "gradebook.sqlite")
+    found = {(g.learner, g.task): (g.outcome.value, g.message) for g in book.grades()}
+    book.close()
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the grader forks a child per learner")
+def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_path: Path):
+    submissions = tmp_path / "submissions"
+    learners = {
+        "solution": ROOT / "solutions" / "11",
+        "visible-only": HIDDEN / "11" / "suites" / "guards-only-the-visible-bugs",
+    }
+    for learner, folder in learners.items():
+        into = submissions / learner / "exercises" / "11"
+        shutil.copytree(ROOT / "solutions" / "11", into)
+        shutil.copytree(folder / "todo", into / "todo", dirs_exist_ok=True)
+    out = tmp_path / "out"
+    options = Options(exercises=("11",), hidden=HIDDEN, check_timeout=5.0, workers=1)
+    tally = cohort.grade(submissions, out, options, root=ROOT)
+    assert not tally.failures
+    found = rows(out)
+    assert all(found["solution", task][0] == "passed" for task in ("fixtures", "cli")), found
+    assert all(outcome == "passed" for (who, _), (outcome, _) in found.items() if who == "solution")
+    assert found["visible-only", "fixtures"][0] == "passed"
+    for task, bug in [
+        ("parametrized", "titles are stored with the spaces around them"),
+        ("cli", "flask add marks every new to-do done"),
+        ("error-path", "POST /todos without a title raises KeyError"),
+    ]:
+        outcome, message = found["visible-only", task]
+        assert outcome == "failed", (task, message)
+        assert bug in message, (task, message)
