@@ -4,7 +4,6 @@ from todo import create_app
 from todo.db import init_db
 
 
-### BEGIN SOLUTION
 @pytest.fixture
 def app(tmp_path):
     """A new app for each test, on an empty database in a folder of its own."""
@@ -22,4 +21,3 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-### END SOLUTION

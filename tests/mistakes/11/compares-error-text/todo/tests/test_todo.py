@@ -1,7 +1,6 @@
 import pytest
 
 
-### BEGIN SOLUTION
 def test_the_app_is_in_testing_mode(app):
     assert app.testing
 
@@ -69,4 +68,3 @@ def test_an_unknown_id_answers_404_with_a_json_error(client, method):
     response = client.open("/todos/99", method=method.upper(), json={"done": True})
     assert response.status_code == 404
     assert response.get_json() == {"error": "no such todo"}
-### END SOLUTION

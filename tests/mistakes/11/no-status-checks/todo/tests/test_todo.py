@@ -1,7 +1,6 @@
 import pytest
 
 
-### BEGIN SOLUTION
 def test_the_app_is_in_testing_mode(app):
     assert app.testing
 
@@ -65,4 +64,3 @@ def test_a_bad_title_answers_400(client, body):
 def test_an_unknown_id_answers_404_with_a_json_error(client, method):
     response = client.open("/todos/99", method=method.upper(), json={"done": True})
     assert "error" in response.get_json()
-### END SOLUTION
