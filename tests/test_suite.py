@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -86,6 +87,32 @@ def test_every_bug_and_variant_names_its_task_and_changes_the_app():
             assert bug.task in tasks, bug.name
             assert bug.files and all((EXERCISE / name).is_file() for name, _ in bug.files)
     assert len(versions_in(EXERCISE / "variants")) == 2
+
+
+def test_the_checks_never_collect_the_learners_tests_nor_import_their_conftest(tmp_path: Path):
+    copy = tmp_path / "11"
+    shutil.copytree(EXERCISE, copy, ignore=shutil.ignore_patterns("instance", "__pycache__"))
+    marker = tmp_path / "imported-by"
+    conftest = copy / "todo" / "tests" / "conftest.py"
+    conftest.write_text(
+        f"import os\nopen({str(marker)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+        + conftest.read_text()
+    )
+    collected: list[str] = []
+
+    class Collected:
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            collected.extend(item.nodeid for item in session.items)
+
+    code = pytest.main(
+        [str(copy), "--collect-only", "-p", "no:terminal", "-p", "no:cacheprovider"],
+        plugins=[Collected()],
+    )
+    assert code in (0, 1)  # 1: the tasks, none of whose checks ran, are not passed
+    assert collected and all("test_11.py::" in nodeid for nodeid in collected), collected
+    assert not marker.exists(), "the learner's conftest was imported by the checks' process"
+    for name in [n for n in sys.modules if n.endswith("test_11")]:
+        del sys.modules[name]
 
 
 def rows(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
