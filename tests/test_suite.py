@@ -3,6 +3,7 @@ hidden bugs, through the real grader and its sandbox."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -115,6 +116,19 @@ def test_the_checks_never_collect_the_learners_tests_nor_import_their_conftest(t
         del sys.modules[name]
 
 
+CORRECT = versions_in(EXERCISE / "variants")
+
+
+def source_digest(app: Path, replaced: dict[str, str]) -> str:
+    """What the cheating suite below computes: a digest of the app package's modules."""
+    digest = hashlib.sha256()
+    for path in sorted(app.glob("*.py")):
+        text = replaced.get(f"todo/{path.name}")
+        data = text.encode() if text is not None else path.read_bytes()
+        digest.update(path.name.encode() + data)
+    return digest.hexdigest()
+
+
 def rows(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
     book = Gradebook(out / "gradebook.sqlite")
     found = {(g.learner, g.task): (g.outcome.value, g.message) for g in book.grades()}
@@ -133,6 +147,21 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
         into = submissions / learner / "exercises" / "11"
         shutil.copytree(ROOT / "solutions" / "11", into)
         shutil.copytree(folder / "todo", into / "todo", dirs_exist_ok=True)
+    # A suite that tests nothing: it passes where the app's source is one it has seen (the
+    # course's app and the visible correct versions) and fails everywhere else.
+    seen = {source_digest(EXERCISE / "todo", dict(v.files)) for v in [suite.THE_APP, *CORRECT]}
+    cheat = submissions / "knows-the-source" / "exercises" / "11" / "todo" / "tests"
+    cheat.mkdir(parents=True)
+    (cheat / "conftest.py").write_text("")
+    (cheat / "test_todo.py").write_text(
+        "import hashlib, pathlib\n\n"
+        "def test_the_source_is_known():\n"
+        "    top = pathlib.Path(__file__).parent.parent\n"
+        "    digest = hashlib.sha256()\n"
+        "    for path in sorted(top.glob('*.py')):\n"
+        "        digest.update(path.name.encode() + path.read_bytes())\n"
+        f"    assert digest.hexdigest() in {sorted(seen)!r}\n"
+    )
     out = tmp_path / "out"
     options = Options(exercises=("11",), hidden=HIDDEN, check_timeout=5.0, workers=1)
     tally = cohort.grade(submissions, out, options, root=ROOT)
@@ -141,6 +170,10 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
     assert all(found["solution", task][0] == "passed" for task in ("fixtures", "cli")), found
     assert all(outcome == "passed" for (who, _), (outcome, _) in found.items() if who == "solution")
     assert found["visible-only", "fixtures"][0] == "passed"
+    for task in ("fixtures", "parametrized", "cli", "error-path"):
+        outcome, message = found["knows-the-source", task]
+        assert outcome == "failed", (task, message)
+        assert "a Location header on create" in message, message  # the hidden version
     for task, bug in [
         ("parametrized", "titles are stored with the spaces around them"),
         ("cli", "flask add marks every new to-do done"),

@@ -101,7 +101,8 @@ def run(
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
     With ``first_failure``, a run stops at its first failing test (pytest's ``-x``): enough to
     know that a buggy version was caught."""
-    trees = sorted({tests.split("/")[0], *(name.split("/")[0] for v in versions.values() for name in v)})
+    replaced = {name.split("/")[0] for files in versions.values() for name in files}
+    trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
     base = _digest_trees(workspace, trees, f"{tests} {first_failure}")
     found: dict[str, SuiteRun] = {}
     pending = []
@@ -261,6 +262,10 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
     code = 70
     try:
         os.setpgid(0, 0)
+        if sys.platform == "linux":  # killed by the kernel if the thread that forked it dies
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         null = os.open(os.devnull, os.O_RDONLY)
         output = os.open(folder / OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(null, 0)
