@@ -3,6 +3,7 @@ hidden bugs, through the real grader and its sandbox."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from checker.grade import cohort
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
-from checker.runtime import suite
+from checker.runtime import runner, suite
 from checker.runtime.suite import versions_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,14 +120,33 @@ def test_the_checks_never_collect_the_learners_tests_nor_import_their_conftest(t
 CORRECT = versions_in(EXERCISE / "variants")
 
 
-def source_digest(app: Path, replaced: dict[str, str]) -> str:
-    """What the cheating suite below computes: a digest of the app package's modules."""
+def code_digest(app: Path, replaced: dict[str, str]) -> str:
+    """What the cheating suite below computes: a digest of the app modules' syntax trees."""
     digest = hashlib.sha256()
     for path in sorted(app.glob("*.py")):
-        text = replaced.get(f"todo/{path.name}")
-        data = text.encode() if text is not None else path.read_bytes()
-        digest.update(path.name.encode() + data)
+        text = replaced.get(f"todo/{path.name}", path.read_text())
+        digest.update(path.name.encode() + ast.dump(ast.parse(text)).encode())
     return digest.hexdigest()
+
+
+def test_a_suite_that_knows_the_files_digest_meets_a_new_one_each_seed(tmp_path: Path):
+    known = hashlib.sha256()
+    for path in sorted((EXERCISE / "todo").glob("*.py")):
+        known.update(path.read_bytes())
+    cheat = tmp_path / "todo" / "tests"
+    cheat.mkdir(parents=True)
+    (cheat / "conftest.py").write_text("")
+    (cheat / "test_todo.py").write_text(
+        "import hashlib, pathlib\n\n"
+        "def test_the_source_is_known():\n"
+        "    digest = hashlib.sha256()\n"
+        "    for path in sorted(pathlib.Path(__file__).parent.parent.glob('*.py')):\n"
+        "        digest.update(path.read_bytes())\n"
+        f"    assert digest.hexdigest() == {known.hexdigest()!r}\n"
+    )
+    _, [result] = runner.check([EXERCISE], submission=tmp_path, seed=5)
+    assert result.points == 0
+    assert all("fail against the course's app" in task.message for task in result.tasks)
 
 
 def rows(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
@@ -147,19 +167,21 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
         into = submissions / learner / "exercises" / "11"
         shutil.copytree(ROOT / "solutions" / "11", into)
         shutil.copytree(folder / "todo", into / "todo", dirs_exist_ok=True)
-    # A suite that tests nothing: it passes where the app's source is one it has seen (the
-    # course's app and the visible correct versions) and fails everywhere else.
-    seen = {source_digest(EXERCISE / "todo", dict(v.files)) for v in [suite.THE_APP, *CORRECT]}
-    cheat = submissions / "knows-the-source" / "exercises" / "11" / "todo" / "tests"
+    # A suite that tests nothing: it passes where the app's code is code it has seen (the
+    # course's app and the visible correct versions, compared as syntax trees, so the comment
+    # the checks add to every run's copy does not change it), and fails everywhere else.
+    seen = {code_digest(EXERCISE / "todo", dict(v.files)) for v in [suite.THE_APP, *CORRECT]}
+    cheat = submissions / "knows-the-code" / "exercises" / "11" / "todo" / "tests"
     cheat.mkdir(parents=True)
     (cheat / "conftest.py").write_text("")
     (cheat / "test_todo.py").write_text(
-        "import hashlib, pathlib\n\n"
-        "def test_the_source_is_known():\n"
+        "import ast, hashlib, pathlib\n\n"
+        "def test_the_code_is_known():\n"
         "    top = pathlib.Path(__file__).parent.parent\n"
         "    digest = hashlib.sha256()\n"
         "    for path in sorted(top.glob('*.py')):\n"
-        "        digest.update(path.name.encode() + path.read_bytes())\n"
+        "        tree = ast.dump(ast.parse(path.read_text()))\n"
+        "        digest.update(path.name.encode() + tree.encode())\n"
         f"    assert digest.hexdigest() in {sorted(seen)!r}\n"
     )
     out = tmp_path / "out"
@@ -171,7 +193,7 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
     assert all(outcome == "passed" for (who, _), (outcome, _) in found.items() if who == "solution")
     assert found["visible-only", "fixtures"][0] == "passed"
     for task in ("fixtures", "parametrized", "cli", "error-path"):
-        outcome, message = found["knows-the-source", task]
+        outcome, message = found["knows-the-code", task]
         assert outcome == "failed", (task, message)
         assert "a Location header on create" in message, message  # the hidden version
     for task, bug in [

@@ -118,6 +118,7 @@ def suite(
     versions: dict[str, dict[str, str]],
     timeout: float,
     first_failure: bool = False,
+    salt: str = "",
 ) -> Any:
     """Run the learner's tests (the folder ``tests``) against versions of the course's app, each
     the files that replace the app's (module 11); each run as plain data, by version name. Runs
@@ -128,7 +129,12 @@ def suite(
     from checker.runtime import suite as runner
 
     found = runner.run(
-        Path(os.getcwd()), tests, versions, timeout=float(timeout), first_failure=first_failure
+        Path(os.getcwd()),
+        tests,
+        versions,
+        timeout=float(timeout),
+        first_failure=bool(first_failure),
+        salt=str(salt),
     )
     return {name: result.to_data() for name, result in found.items()}
 

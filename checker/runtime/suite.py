@@ -96,14 +96,16 @@ def run(
     jobs: int = JOBS,
     timeout: float = RUN_TIMEOUT,
     first_failure: bool = False,
+    salt: str = "",
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
     With ``first_failure``, a run stops at its first failing test (pytest's ``-x``): enough to
-    know that a buggy version was caught."""
+    know that a buggy version was caught. ``salt`` ends each of the app's modules in every
+    copy as a comment, so that no version's source is the same from one seed to the next."""
     replaced = {name.split("/")[0] for files in versions.values() for name in files}
     trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
-    base = _digest_trees(workspace, trees, f"{tests} {first_failure}")
+    base = _digest_trees(workspace, trees, f"{tests} {first_failure} {salt}")
     found: dict[str, SuiteRun] = {}
     pending = []
     for name, files in versions.items():
@@ -122,7 +124,7 @@ def run(
             while queue and len(running) < max(1, jobs):
                 number, (name, key, files) = queue.pop(0)
                 folder = scratch / str(number)
-                _prepare(workspace, trees, files, folder)
+                _prepare(workspace, trees, files, folder, tests, salt)
                 running[_start(folder, tests, first_failure)] = (name, key, folder, time.monotonic())
             time.sleep(0.005)
             for pid, (name, key, folder, started) in list(running.items()):
@@ -161,7 +163,14 @@ def _key(base: str, files: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _prepare(workspace: Path, trees: list[str], files: Mapping[str, str], folder: Path) -> None:
+def _prepare(
+    workspace: Path,
+    trees: list[str],
+    files: Mapping[str, str],
+    folder: Path,
+    tests: str,
+    salt: str,
+) -> None:
     folder.mkdir(parents=True)
     for tree in trees:
         source = workspace / tree
@@ -175,6 +184,13 @@ def _prepare(workspace: Path, trees: list[str], files: Mapping[str, str], folder
             raise ValueError(f"a version's file {name!r} is not inside the app")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    if salt:
+        learners = folder / tests
+        for tree in trees:
+            for path in (folder / tree).rglob("*.py") if (folder / tree).is_dir() else ():
+                if learners not in path.parents:
+                    with open(path, "a", encoding="utf-8") as module:
+                        module.write(f"\n# {salt}\n")
 
 
 def _start(folder: Path, tests: str, first_failure: bool) -> int:
@@ -392,9 +408,10 @@ class Suite:
     """The learner's test suite, run against versions of the course's app (the ``suite``
     fixture): ``suite.run(THE_APP, *bugs)``."""
 
-    def __init__(self, target: Any, tests: str) -> None:
+    def __init__(self, target: Any, tests: str, salt: str = "") -> None:
         self._target = target
         self.tests = tests  # the folder of the learner's tests, relative to the exercise
+        self._salt = salt  # ends each app module of every run: a source no suite has seen
 
     def run(
         self, *versions: Version, timeout: float = RUN_TIMEOUT, first_failure: bool = False
@@ -405,7 +422,7 @@ class Suite:
 
         asked = {version.name: dict(version.files) for version in versions}
         data = self._target.probe(
-            probes.suite, (self.tests, asked, timeout, first_failure), "app"
+            probes.suite, (self.tests, asked, timeout, first_failure, self._salt), "app"
         )
         if not isinstance(data, dict):
             data = {}
