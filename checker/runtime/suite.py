@@ -32,6 +32,8 @@ OUTPUT = ".suite-output"
 REPORT_LIMIT = 1024 * 1024  # bytes of report read; a longer one is refused
 MOST_TESTS = 2000  # test results kept from one run
 RUN_TIMEOUT = 30.0  # seconds one run against the course's own app may take
+FILE_LIMIT = 64 * 1024 * 1024  # bytes any one file a run writes may hold
+MOST_KEPT = 512  # runs whose results are kept; more, and the oldest are forgotten
 JOBS = 2  # runs at once
 _PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal", 4: "usage", 5: "none"}
 _IGNORED = shutil.ignore_patterns("__pycache__", "instance", ".*", "*.pyc")
@@ -135,6 +137,8 @@ def run(
                 result = _result(status, folder, tests)
                 if result.status not in ("timeout", "crashed"):
                     _CACHE[key] = result.to_data()  # a run the machine cut short may go better
+                    while len(_CACHE) > MOST_KEPT:
+                        del _CACHE[next(iter(_CACHE))]
                 found[name] = result
                 shutil.rmtree(folder, ignore_errors=True)
     finally:
@@ -282,6 +286,11 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
             import ctypes
 
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+        limit = FILE_LIMIT if hard == resource.RLIM_INFINITY else min(FILE_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # no file fills the disk
         null = os.open(os.devnull, os.O_RDONLY)
         output = os.open(folder / OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(null, 0)
