@@ -10,11 +10,16 @@
    plugin loaded (as it is wherever flask-workbook is installed) against `-p no:checker.plugin`
    (target: at most 1.05x). Its runs are short and its target tight, so it runs five times as many
    rounds as the others.
-4. `workbook`, the course map, against one `pytest exercises/03` (target: at most 3x, however many
-   exercises there are), twice: with the results it keeps from its last run (nothing changed, so
-   nothing is checked again: what a learner sees on every call but the first), and with none kept
-   (every exercise checked: a learner's first call, or after the checker changed). The learner's
-   own state file is set aside for the run and put back afterwards.
+4. `workbook`, the course map, against one `pytest exercises/03`, in a copy of the course with all
+   21 modules present: the real exercises, and stand-in copies of 01-03 under the numbers not yet
+   built (`--modules N` for fewer). Three times:
+   - with the results it keeps from its last run and nothing changed, so nothing is checked again:
+     what a learner sees on every call but the first (target: at most 1.5x);
+   - with one exercise changed since the last run (`exercises/03/app.py` saved with new content
+     before every run), so that one exercise is checked again, and only it (target: at most 1.5x);
+   - with nothing kept, so every exercise is checked: a learner's first call, or after the checker
+     changed (target: at most 3x).
+   The copy is a temporary folder, so the learner's own progress is never touched.
 
 Each command runs in a fresh process, with this checkout first on PYTHONPATH so that it is this
 checkout's checker that is measured, whichever copy is installed. One untimed run of each side
@@ -66,6 +71,8 @@ ONE_EXERCISE = [PYTHON, "-m", "pytest", "exercises/03"]
 COURSE_MAP = [WORKBOOK]
 
 STATE_FILE = ".workbook-state.json"  # checker.course.state.STATE_FILE: the learner's progress
+MODULES = 21  # the modules of the finished course (shared/DESIGN.md)
+STAND_INS = ("01", "02", "03")  # copied under the numbers of modules not yet built
 UNRELATED_TEST = "def test_one():\n    assert 1 + 1 == 2\n"
 
 
@@ -153,12 +160,49 @@ def expect_plugin(folder: Path) -> None:
         )
 
 
+def course_copy(folder: Path, modules: int) -> list[str]:
+    """A copy of the course's exercises in ``folder``, with a stand-in copy of 01, 02 or 03 under
+    each of the numbers 01..``modules`` that has no exercise yet; the stand-ins' numbers."""
+    import re
+
+    shutil.copytree(ROOT / "exercises", folder / "exercises")
+    made = []
+    for number in range(1, modules + 1):
+        name = f"{number:02d}"
+        target = folder / "exercises" / name
+        if target.exists():
+            continue
+        source = STAND_INS[len(made) % len(STAND_INS)]
+        shutil.copytree(ROOT / "exercises" / source, target)
+        (target / f"test_{source}.py").rename(target / f"test_{name}.py")
+        manifest = target / "exercise.toml"
+        text = manifest.read_text(encoding="utf-8")
+        manifest.write_text(
+            re.sub(r'^id = "\d+"', f'id = "{name}"', text, count=1, flags=re.MULTILINE),
+            encoding="utf-8",
+        )
+        made.append(name)
+    for name in sorted(p.name for p in (folder / "exercises").iterdir()):
+        if name.isdigit() and int(name) > modules:
+            shutil.rmtree(folder / "exercises" / name)
+    return made
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--modules",
+        type=int,
+        default=MODULES,
+        help="modules in the course map's copy of the course",
+    )
+    arguments = parser.parse_args()
+    rounds, modules = arguments.rounds, arguments.modules
     if rounds < 1:
         parser.error("--rounds must be at least 1")
+    if not 3 <= modules <= 99:
+        parser.error("--modules must be between 3 and 99")
     exercises = len(list((ROOT / "exercises").glob("*/exercise.toml")))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {exercises} exercises")
     ok = compare("checker vs plain pytest (exercise 03)", CHECKER_03, BASELINE_03, 1.3, rounds)
@@ -174,29 +218,44 @@ def main() -> int:
             5 * rounds,
             cwd=Path(folder),
         )
-    state = ROOT / STATE_FILE
-    kept = state.read_bytes() if state.is_file() else None
-    try:
+    with tempfile.TemporaryDirectory(prefix="workbook-course-") as folder:
+        course = Path(folder)
+        stand_ins = course_copy(course, modules)
+        print(
+            f"course map: {modules} modules, stand-ins for {', '.join(stand_ins) or 'none'}",
+            flush=True,
+        )
+        state = course / STATE_FILE
         ok &= compare(
-            "course map (workbook), results kept, vs one pytest exercises/03",
+            f"course map (workbook), {modules} modules, results kept, vs one pytest exercises/03",
             COURSE_MAP,
             ONE_EXERCISE,
-            3.0,
+            1.5,
             rounds,
+            cwd=course,
+        )
+        app = course / "exercises" / "03" / "app.py"
+        starter = app.read_text(encoding="utf-8")
+        saves = iter(range(1, 1_000_000))
+        ok &= compare(
+            f"course map (workbook), {modules} modules, one exercise changed, "
+            "vs one pytest exercises/03",
+            COURSE_MAP,
+            ONE_EXERCISE,
+            1.5,
+            rounds,
+            cwd=course,
+            before=lambda: app.write_text(f"{starter}\n# save {next(saves)}\n", encoding="utf-8"),
         )
         ok &= compare(
-            "course map (workbook), nothing kept, vs one pytest exercises/03",
+            f"course map (workbook), {modules} modules, nothing kept, vs one pytest exercises/03",
             COURSE_MAP,
             ONE_EXERCISE,
             3.0,
             rounds,
+            cwd=course,
             before=lambda: state.unlink(missing_ok=True),
         )
-    finally:
-        if kept is None:
-            state.unlink(missing_ok=True)
-        else:
-            state.write_bytes(kept)
     return 0 if ok else 1
 
 

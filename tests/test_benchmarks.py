@@ -50,18 +50,35 @@ def expect_lines(done: subprocess.CompletedProcess[str], patterns: list[str]) ->
 
 
 def test_run_prints_every_ratio() -> None:
-    done = run("run.py", "--rounds", "1")
+    done = run("run.py", "--rounds", "1", "--modules", "4")
     expect_lines(
         done,
         [
+            r"course map: 4 modules, stand-ins for none",
+        ]
+        + [
             rf"{re.escape(name)}: {RATIO} \(target <= {target}x, {VERDICT}\); median .* over "
             rf"{rounds} rounds; cpu .*"
             for name, target, rounds in [
                 ("checker vs plain pytest (exercise 03)", r"1\.3", 1),
                 ("checker vs plain pytest (exercise 07)", r"1\.3", 1),
                 ("unrelated one-test run with vs without the plugin", r"1\.05", 5),
-                ("course map (workbook), results kept, vs one pytest exercises/03", r"3\.0", 1),
-                ("course map (workbook), nothing kept, vs one pytest exercises/03", r"3\.0", 1),
+                (
+                    "course map (workbook), 4 modules, results kept, vs one pytest exercises/03",
+                    r"1\.5",
+                    1,
+                ),
+                (
+                    "course map (workbook), 4 modules, one exercise changed, vs one pytest "
+                    "exercises/03",
+                    r"1\.5",
+                    1,
+                ),
+                (
+                    "course map (workbook), 4 modules, nothing kept, vs one pytest exercises/03",
+                    r"3\.0",
+                    1,
+                ),
             ]
         ],
     )

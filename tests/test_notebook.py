@@ -31,6 +31,29 @@ def test_check_an_app_built_in_the_notebook(course: Path):
     passed = {task.task.id: task.passed for task in report.results[0].tasks}
     assert passed == {"hello": True, "json": False}
     assert "GET /json answered 404" in str(report)
+    # It says it graded that app, and only that app: nothing of exercises/02/app.py.
+    assert "graded: the Flask app passed as app=, not a file" in str(report)
+    assert "graded: the Flask app passed as app=" in report._repr_html_()
+
+
+def test_a_task_graded_by_running_the_file_says_so_for_an_app_from_a_cell(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Module 01's run-guard task runs app.py again as ``python app.py`` would; an app made in a
+    notebook cell has no file, so the task is missing with why, not an AttributeError."""
+    import runpy
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    made = runpy.run_path(str(root / "solutions" / "01" / "app.py"), run_name="notebook_cell")
+    report = check("01", app=made["app"])
+    found = {task.task.id: task for task in report.results[0].tasks}
+    assert [name for name, task in found.items() if not task.passed] == ["run-guard"]
+    assert found["run-guard"].outcome.value == "missing"
+    assert "app given with app= was made where there is none (a notebook cell)" in (
+        found["run-guard"].message
+    )
+    assert 'check("01") without app= grades exercises/01/app.py' in found["run-guard"].message
 
 
 def test_html_is_a_table_and_text_matches_pytest(course: Path):
@@ -39,6 +62,7 @@ def test_html_is_a_table_and_text_matches_pytest(course: Path):
     assert "<table>" in html and "✗" in html and "Say hello" in html
     assert "Return a string from the view." in html  # the first hint
     assert "score: 0/5 points" in html
+    assert "graded: exercises/02/app.py" in html
     text = repr(report)
     assert "✗ hello" in text and text.splitlines()[-1] == "score: 0/5 points"
 

@@ -33,12 +33,20 @@ def marks(encoding: str | None) -> tuple[str, str]:
     return "✓", "✗"
 
 
+def graded_file(result: ExerciseResult) -> str:
+    """The file the checks graded: the exercise's notebook when chosen, else its app file."""
+    return result.graded or f"exercises/{result.exercise.id}/{result.exercise.app_file}"
+
+
 def exercise_lines(
     result: ExerciseResult,
     encoding: str | None = "utf-8",
     hints_seen: Mapping[str, int] | None = None,
+    graded: str = "",
 ) -> list[Line]:
     """The lines for one exercise: a heading, a line per task, and why each failing task failed.
+
+    ``graded`` says what was graded when it is neither of the exercise's files (an app object).
 
     A failing task's ``Hint:`` is the first of its hints the learner has not seen yet
     (``hints_seen``: how many of each task's hints ``workbook hint`` has shown), or its last hint
@@ -48,8 +56,10 @@ def exercise_lines(
     passed, failed = marks(encoding)
     exercise = result.exercise
     lines = [Line(f"exercises/{exercise.id} · {exercise.title}", "bold")]
-    if exercise.notebook:
-        graded = result.graded or f"exercises/{exercise.id}/{exercise.edit_file}"
+    if graded:
+        lines.append(Line(f"  graded: {graded}"))
+    elif exercise.notebook:
+        graded = graded_file(result)
         other = "app" if result.graded else "notebook"
         lines.append(Line(f"  graded: {graded} (`workbook use {exercise.id} {other}` to switch)"))
     if result.problem:

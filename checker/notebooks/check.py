@@ -17,7 +17,7 @@ import jinja2
 
 from checker import course
 from checker.course import state
-from checker.course.report import exercise_lines, next_hint, score_line, tasks_line
+from checker.course.report import exercise_lines, graded_file, next_hint, score_line, tasks_line
 from checker.course.results import ExerciseResult, TaskResult
 from checker.errors import Problem
 from checker.runtime import runner
@@ -37,6 +37,16 @@ class CheckReport:
     results: tuple[ExerciseResult, ...] = ()
     problem: str = ""  # why the exercise could not be checked at all
     hints_seen: dict[str, dict[str, int]] = field(default_factory=dict)  # as state.State.hints
+    given_app: bool = False  # the checks ran against an app object (app=), not the files
+
+    def graded(self, result: ExerciseResult) -> str:
+        """What the checks graded: the app object given, or the file or notebook."""
+        if self.given_app:
+            return (
+                "the Flask app passed as app=, not a file "
+                f'(check("{result.exercise.id}") without app= grades the files)'
+            )
+        return graded_file(result)
 
     def hint(self, result: ExerciseResult, task: TaskResult) -> str:
         """The hint shown for a failing task: the first the learner has not seen yet."""
@@ -89,7 +99,7 @@ def check(exercise: str | int, *, app: Any = None, timeout: float | None = None)
         _, results = runner.check([found.directory], timeout=timeout, app=app)
     except Problem as error:
         return CheckReport(problem=error.show())
-    return CheckReport(tuple(results), hints_seen=state.load(root).hints)
+    return CheckReport(tuple(results), hints_seen=state.load(root).hints, given_app=app is not None)
 
 
 def render_text(report: CheckReport) -> str:
@@ -99,7 +109,11 @@ def render_text(report: CheckReport) -> str:
     lines = [
         line
         for result in report.results
-        for line in exercise_lines(result, hints_seen=report.hints_seen.get(result.exercise.id))
+        for line in exercise_lines(
+            result,
+            hints_seen=report.hints_seen.get(result.exercise.id),
+            graded=report.graded(result) if report.given_app else "",
+        )
     ]
     lines += [tasks_line(report.results), score_line(report.points, report.max_points)]
     return "\n".join(line.text for line in lines)

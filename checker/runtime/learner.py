@@ -195,6 +195,8 @@ class Learner:
         return self._call(send, doing)  # type: ignore[no-any-return]
 
     def probe(self, function: Callable[..., Any], args: tuple[Any, ...], on: str) -> Any:
+        if on == "module" and getattr(self.module, "__file__", None) is None:
+            raise LearnerUnavailable(Outcome.MISSING, _no_file(self.exercise))
         subject = self.module if on == "module" else self.app
         doing = f"your code, run by the check's {function.__name__}(),"
         try:
@@ -581,6 +583,17 @@ def around(exercise: Exercise, app: Any, timeout: float = deadline.DEFAULT_TIMEO
     )
     folder = Path(app.root_path)
     return Learner(exercise, module, app, files, timeout, folder, _Untouched(folder))
+
+
+def _no_file(exercise: Exercise) -> str:
+    """Why a check that runs the learner's file cannot grade an app made in a notebook cell."""
+    files = f"exercises/{exercise.id}/{exercise.app_file}"
+    if exercise.notebook:
+        files += f", or the notebook once `workbook use {exercise.id} notebook` chose it"
+    return (
+        "this task is graded by running your app's file, and the app given with app= was made "
+        f'where there is none (a notebook cell); check("{exercise.id}") without app= grades {files}'
+    )
 
 
 class _Untouched(Namespace):
