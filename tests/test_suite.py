@@ -70,9 +70,18 @@ def test_a_run_that_hangs_is_killed_with_what_it_started(tmp_path: Path):
         assert b"time.sleep(31.5)" not in command, "the test's own child outlived the run"
 
 
+def test_a_syntax_error_says_where_and_an_exit_is_a_crash(tmp_path: Path):
+    broken = workspace(tmp_path / "a", {"conftest.py": "", "test_a.py": "def test_a(:\n    pass\n"})
+    found = suite.run(broken, "todo/tests", {"": {}})[""]
+    assert found.status == "broken" and 'test_a.py", line 1' in found.detail, found
+    leaves = workspace(tmp_path / "b", {"conftest.py": "import os\nos._exit(0)\n", "test_a.py": ""})
+    found = suite.run(leaves, "todo/tests", {"": {}})[""]
+    assert found.status == "crashed" and "before pytest finished" in found.detail, found
+
+
 def test_a_report_not_in_its_form_is_a_broken_run(tmp_path: Path):
     forge = (
-        "def pytest_sessionfinish(session):\n"
+        "def pytest_unconfigure(config):\n"
         "    with open('.suite-report.jsonl', 'a') as report:\n"
         "        report.write('{\"kind\": \"test\", \"name\": 1}\\n')\n"
     )

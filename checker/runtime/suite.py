@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPORT = ".suite-report.jsonl"
 OUTPUT = ".suite-output"
 REPORT_LIMIT = 1024 * 1024  # bytes of report read; a longer one is refused
@@ -239,6 +241,9 @@ def _result(status: int, folder: Path, tests: str) -> SuiteRun:
         return SuiteRun("crashed", report.tests, f"the test run exited with status {code}")
     if report.status == "broken" and report.detail.startswith("the report"):
         return report
+    if report.status == "unfinished":
+        detail = f"it exited with status {code} before pytest finished: did a test end the process?"
+        return SuiteRun("crashed", report.tests, detail)
     outcome = _PYTEST_EXIT[code]
     if outcome in ("interrupted", "internal", "usage"):
         return SuiteRun("broken", report.tests, report.detail or f"pytest ended with status {code}")
@@ -259,6 +264,7 @@ def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
         return SuiteRun("broken", (), "the report of the tests was larger than 1 MB")
     results: dict[str, TestResult] = {}
     problems: list[str] = []
+    ended = False
     prefix = tests.rstrip("/") + "/"
     for line in data.decode("utf-8", errors="replace").splitlines():
         try:
@@ -268,13 +274,16 @@ def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
             return SuiteRun("broken", (), "the report of the tests was not in the expected form")
         name = name[len(prefix) :] if name.startswith(prefix) else name
         reason = reason.replace(copy, "")
-        if kind == "collect":
+        if kind == "end":
+            ended = True
+        elif kind == "collect":
             problems.append(f"{name or tests}: {reason}")
         elif kind == "test" and len(results) < MOST_TESTS:
             known = results.get(name)
             if known is None or known.outcome in ("passed", "skipped"):
                 results[name] = TestResult(name, outcome, reason)
-    return SuiteRun("", tuple(results.values()), "; ".join(problems[:5]))
+    status = "" if ended else "unfinished"
+    return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]))
 
 
 def _child(folder: Path, tests: str, first_failure: bool) -> None:
@@ -306,8 +315,6 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
         for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
             os.environ.pop(name, None)
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the learner's run: no plugins of ours
-        import pytest
-
         args = [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "-c", os.devnull,
                 "--rootdir", str(folder), "--basetemp", str(folder / ".tmp"),
                 "-W", "ignore::DeprecationWarning"]  # fmt: skip
@@ -355,6 +362,10 @@ class _Reporter:
         if report.failed:
             self._write("collect", report.nodeid, "error", _short(report))
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
+        self._write("end", "", str(int(exitstatus)), "")
+
 
 def _short(report: Any) -> str:
     """pytest's short reason for a report: the exception's line (``assert 404 == 201``)."""
@@ -370,6 +381,9 @@ def _short(report: Any) -> str:
         lines = [line for line in str(longrepr).splitlines() if line.strip()]
         marked = [line[1:].strip() for line in lines if line.startswith("E ")]
         text = (marked or lines or [""])[-1]
+        where = [line for line in marked if line.startswith('File "') and ", line " in line]
+        if where and "Error" in text:  # a SyntaxError: where it is
+            text += f" ({where[-1]})"
     first = text.strip().splitlines()[0] if text.strip() else ""
     return first if len(first) <= 300 else first[:297] + "..."
 
