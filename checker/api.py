@@ -39,8 +39,10 @@ from checker.runtime.expect import (
 from checker.runtime.failures import CheckFailed
 from checker.runtime.inputs import Inputs
 from checker.runtime.submission import Submission
+from checker.runtime.suite import THE_APP, Suite, SuiteRun, Version, expect_catches, versions_in
 
 __all__ = [
+    "THE_APP",
     "CheckFailed",
     "Cli",
     "CliResult",
@@ -53,8 +55,12 @@ __all__ = [
     "Server",
     "Services",
     "Submission",
+    "Suite",
+    "SuiteRun",
+    "Version",
     "differs",
     "expect",
+    "expect_catches",
     "expect_cookie",
     "expect_element",
     "expect_equal",
@@ -68,4 +74,5 @@ __all__ = [
     "expect_text",
     "explain_status",
     "select",
+    "versions_in",
 ]

@@ -132,7 +132,7 @@ def _status(
 
 
 def _next_step(root: Path, exercise: Exercise, status: str) -> str:
-    where = f"exercises/{exercise.id}/{exercise.app_file}"
+    where = f"exercises/{exercise.id}/{exercise.edit_file}"
     if status == "not started":
         return (
             f"Next: read lessons/{exercise.lesson}, then edit {where} and run "

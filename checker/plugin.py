@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from checker.runtime.failures import LearnerUnavailable
     from checker.runtime.inputs import Inputs
     from checker.runtime.submission import Submission
+    from checker.runtime.suite import Suite
 
 MANIFEST_NAME = "exercise.toml"  # checker.course.manifest.MANIFEST_NAME (a test keeps them equal)
 
@@ -353,6 +354,50 @@ def service(request: pytest.FixtureRequest, _workbook_learner: str) -> Generator
 
 
 @pytest.fixture
+def suite(request: pytest.FixtureRequest, _workbook_learner: str) -> Suite:
+    """The learner's own tests, run against versions of the course's app (``course_app``)."""
+    import posixpath
+
+    from checker.runtime.suite import Suite
+
+    exercise = _exercise(request, "suite")
+    folder = posixpath.commonpath([posixpath.dirname(name) for name in exercise.files])
+    grading = request.config.stash.get(grading_key, None)
+    if grading is not None:
+        seed = grading.seed(exercise, _workbook_learner)
+    else:
+        seed = request.config.stash[run_key].seed
+    # A comment from the seed ends the app's modules in every run: a suite that recognises the
+    # app by its source (a digest of the files) meets a source it has never seen.
+    salt = f"workbook {seed}"
+    return Suite(_learner(request, _workbook_learner), folder or ".", salt)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A learner's own tests inside an exercise folder (a folder where the learner owns the
+    ``conftest.py`` or the ``test_*.py`` files: module 11's ``todo/tests/``) are not the checks: ``pytest exercises/11`` leaves that folder alone (its conftest unimported), and only
+    ``pytest exercises/11/todo/tests``, naming it, runs them."""
+    if not collection_path.is_dir() or (collection_path / MANIFEST_NAME).is_file():
+        return None
+    for parent in collection_path.parents:
+        if (parent / MANIFEST_NAME).is_file():
+            break
+    else:
+        return None
+    exercise = exercise_of(config, parent / MANIFEST_NAME)
+    folder = collection_path.relative_to(parent).as_posix()
+    if exercise is None or not (
+        exercise.owns(f"{folder}/conftest.py") or exercise.owns(f"{folder}/test_x.py")
+    ):
+        return None
+    asked = [Path(config.invocation_params.dir, arg.split("::")[0]).resolve() for arg in config.args]
+    here = collection_path.resolve()
+    if any(here == path or here in path.parents for path in asked):
+        return None
+    return True
+
+
+@pytest.fixture
 def submission(request: pytest.FixtureRequest, _workbook_learner: str) -> Submission:
     """The learner's files as text, for static checks."""
     from checker.runtime.submission import Submission, resolve_submission
@@ -624,4 +669,4 @@ def results(config: pytest.Config) -> list[ExerciseResult]:
     return list(config.stash[run_key].results)
 
 
-__all__ = ["cli", "client", "inputs", "probe", "results", "service", "submission"]
+__all__ = ["cli", "client", "inputs", "probe", "results", "service", "submission", "suite"]

@@ -196,7 +196,7 @@ class Watch:
         self.watch(
             following,
             f"{done} On to exercise {following.id}, {following.title}: read "
-            f"lessons/{following.lesson}, then edit exercises/{following.id}/{following.app_file}.",
+            f"lessons/{following.lesson}, then edit exercises/{following.id}/{following.edit_file}.",
         )
 
     def watch(self, exercise: Exercise, why: str) -> None:

@@ -15,6 +15,7 @@ def write(tmp_path: Path, text: str, files: tuple[str, ...] = ("app.py",)) -> Pa
     folder = tmp_path / "03"
     folder.mkdir()
     for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("")
     (folder / "exercise.toml").write_text(text)
     return folder
@@ -140,3 +141,30 @@ def test_broken_toml_says_so(tmp_path: Path):
 def test_learner_file_may_be_missing_when_checking(tmp_path: Path):
     folder = write(tmp_path, MANIFEST.format(number="03"), files=())
     assert manifest.load(folder, check_files=False).files == ("app.py",)
+
+
+def test_course_app_is_the_courses_and_the_learner_writes_its_tests(tmp_path: Path):
+    text = MANIFEST.format(number="03").replace(
+        'files = ["app.py"]\napp = "app:app"',
+        'files = ["shop/tests/conftest.py", "shop/tests/test_*.py"]\napp = "shop:create_app"\n'
+        "factory = true\ncourse_app = true",
+    )
+    folder = write(tmp_path, text, ("shop/__init__.py", "shop/tests/conftest.py"))
+    exercise = manifest.load(folder)
+    assert exercise.course_app and exercise.package
+    assert exercise.app_file == "shop/__init__.py" and not exercise.owns("shop/__init__.py")
+    assert exercise.edit_file == "shop/tests/conftest.py"
+    assert exercise.owns("shop/tests/test_more.py")
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('course_app = "yes"', "course_app must be true or false"),
+        ("course_app = true", "course_app = true, but app is a learner file"),
+    ],
+)
+def test_course_app_mistakes_are_named(tmp_path: Path, line: str, problem: str):
+    text = MANIFEST.format(number="03").replace('app = "app:app"', f'app = "app:app"\n{line}')
+    with pytest.raises(ManifestError, match=problem):
+        manifest.load(write(tmp_path, text))

@@ -58,7 +58,7 @@ def test_export_writes_one_assignment_per_module(tmp_path: Path):
         brief, working, *rest = cells
         assert brief.cell_type == working.cell_type == "markdown"
         assert f"Exercise {exercise.id}" in brief.source and meta[0]["locked"]
-        starter = exercise.directory / exercise.app_file
+        starter = exercise.directory / exercise.edit_file
         assert starter.read_text().rstrip() in working.source
         solution_folder = ROOT / "solutions" / exercise.id
         names = exercise.owned_in(solution_folder)

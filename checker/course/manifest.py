@@ -29,7 +29,7 @@ _APP_SPEC = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:[A-Za-z_][A-Za-z0-9_]*$")
 
 _EXERCISE_KEYS = {
     "id", "title", "lesson", "files", "app", "factory", "config", "tasks", "sandbox", "notebook",
-    "graded", "preload",
+    "graded", "preload", "course_app",
 }  # fmt: skip
 _GRADED = ("app", "notebook", "choice")
 _TASK_KEYS = {"id", "title", "points", "hints"}
@@ -88,6 +88,8 @@ class Exercise:
     graded: str = "app"  # "app", "notebook", or "choice": the learner's recorded choice
     package: bool = False  # the app module is a package: app_module/__init__.py
     preload: tuple[str, ...] = ()  # libraries the grader's warm process imports once
+    # The app is the course's, not the learner's: the learner writes its tests (module 11).
+    course_app: bool = False
 
     @property
     def owned(self) -> tuple[str, ...]:
@@ -135,6 +137,11 @@ class Exercise:
     def points(self) -> int:
         """The most points the exercise can give."""
         return sum(task.points for task in self.tasks)
+
+    @property
+    def edit_file(self) -> str:
+        """The file a learner starts editing: the app file, or their first file named outright."""
+        return self.required[0] if self.course_app and self.required else self.app_file
 
     @property
     def app_file(self) -> str:
@@ -216,8 +223,19 @@ def parse(
         raise ManifestError(path, f"app {app_spec!r} is not module:name", 'write app = "app:app"')
     app_module, app_name = app_spec.split(":")
     owned = _spec(tuple(files))
+    course_app = data.get("course_app", False)
+    if not isinstance(course_app, bool):
+        raise ManifestError(path, "course_app must be true or false", "course_app = true")
     package = not owned.match_file(f"{app_module}.py")
-    if package and not owned.match_file(f"{app_module}/__init__.py"):
+    if course_app:  # the app is the course's own file, never the learner's
+        package = not (directory / f"{app_module}.py").is_file()
+        if owned.match_file(f"{app_module}.py") or owned.match_file(f"{app_module}/__init__.py"):
+            raise ManifestError(
+                path,
+                f"course_app = true, but {app_module} is a learner file",
+                "remove it from files, or course_app",
+            )
+    elif package and not owned.match_file(f"{app_module}/__init__.py"):
         raise ManifestError(
             path,
             f"app names module {app_module!r}, but neither {app_module}.py nor "
@@ -286,6 +304,7 @@ def parse(
         graded=graded,
         package=package,
         preload=tuple(preload),
+        course_app=course_app,
     )
 
 

@@ -35,7 +35,10 @@ def marks(encoding: str | None) -> tuple[str, str]:
 
 def graded_file(result: ExerciseResult) -> str:
     """The file the checks graded: the exercise's notebook when chosen, else its app file."""
-    return result.graded or f"exercises/{result.exercise.id}/{result.exercise.app_file}"
+    exercise = result.exercise
+    if exercise.course_app:  # the app is the course's: what is graded is the learner's tests
+        return f"your tests in exercises/{exercise.id}/{exercise.edit_file.rpartition('/')[0]}/"
+    return result.graded or f"exercises/{exercise.id}/{exercise.app_file}"
 
 
 def exercise_lines(
@@ -109,7 +112,7 @@ def next_lines(results: Sequence[ExerciseResult], course: Sequence[Exercise]) ->
                 "green",
             )
         ]
-    where = f"exercises/{following.id}/{following.app_file}"
+    where = f"exercises/{following.id}/{following.edit_file}"
     return [
         Line(
             f"Every task passes. Next: {following.id} {following.title}: read "

@@ -109,7 +109,7 @@ def _take(root: Path, exercise: Exercise) -> LearnerFiles:
         if problem:
             return LearnerFiles(exercise.id, problem=problem)
     if not files:
-        shown = f"exercises/{exercise.id}/{exercise.app_file}"
+        shown = f"exercises/{exercise.id}/{exercise.edit_file}"
         return LearnerFiles(exercise.id, problem=f"{shown} is missing from the submission")
     notes = tuple(strays(exercise, folder, f"exercises/{exercise.id}"))
     return LearnerFiles(exercise.id, files, origins=origins, notes=notes)

@@ -434,9 +434,12 @@ def load(
     source = (source or exercise.directory).resolve()
     shown = shown or display_path(source)
     files = sources.files_in(exercise, source)
-    code_source = sources.read(exercise, files, Path(shown), shown)
+    # The course's own app (course_app): its code is in the copy of the exercise, not the files.
+    code_source = None if exercise.course_app else sources.read(exercise, files, Path(shown), shown)
     needed = [
-        n for n in exercise.required if not (code_source.is_notebook and n == exercise.app_file)
+        n
+        for n in exercise.required
+        if not (code_source is not None and code_source.is_notebook and n == exercise.app_file)
     ]
     for name in needed:
         if name not in files:
@@ -459,7 +462,7 @@ def _import(
     exercise: Exercise,
     shown_folder: str,
     files: dict[str, bytes],
-    code_source: sources.Source,
+    code_source: sources.Source | None,
     run_dir: Path,
     timeout: float,
     temporary: bool,
@@ -467,12 +470,15 @@ def _import(
     tracing.register_folder(run_dir, shown_folder)
     for name in files:
         tracing.register_shown(run_dir / name, f"{shown_folder}/{name}")
-    if code_source.is_notebook:  # its code cells become the app module
+    if code_source is None:
+        pass
+    elif code_source.is_notebook:  # its code cells become the app module
         (run_dir / exercise.app_file).write_text(code_source.text, encoding="utf-8")
         tracing.register(code_source, as_file=run_dir / exercise.app_file)
     else:
         _check_syntax(code_source, run_dir / exercise.app_file)
-    learner_files = frozenset(str(run_dir / name) for name in {*files, exercise.app_file})
+    mine = set(files) if exercise.course_app else {*files, exercise.app_file}
+    learner_files = frozenset(str(run_dir / name) for name in mine)
     namespace = Namespace(run_dir)
     logging_before = _LoggingAsFound(_top_level_names(run_dir))
     namespace.enter()
@@ -491,7 +497,8 @@ def _import(
     loaded = Learner(
         exercise, module, app, learner_files, timeout, run_dir, namespace, temporary, logging_before
     )
-    loaded.graded = display_path(code_source.path) if code_source.is_notebook else ""
+    notebook = code_source is not None and code_source.is_notebook
+    loaded.graded = display_path(code_source.path) if code_source and notebook else ""
     return loaded
 
 

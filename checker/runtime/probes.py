@@ -112,8 +112,35 @@ def url_for(app: Any, endpoint: str, values: dict[str, Any]) -> dict[str, str]:
             return {"error": str(error)}
 
 
+def suite(
+    app: Any,
+    tests: str,
+    versions: dict[str, dict[str, str]],
+    timeout: float,
+    first_failure: bool = False,
+    salt: str = "",
+) -> Any:
+    """Run the learner's tests (the folder ``tests``) against versions of the course's app, each
+    the files that replace the app's (module 11); each run as plain data, by version name. Runs
+    from the app's folder, the working directory while a probe runs."""
+    import os
+    from pathlib import Path
+
+    from checker.runtime import suite as runner
+
+    found = runner.run(
+        Path(os.getcwd()),
+        tests,
+        versions,
+        timeout=float(timeout),
+        first_failure=bool(first_failure),
+        salt=str(salt),
+    )
+    return {name: result.to_data() for name, result in found.items()}
+
+
 # The standard probes by name: what a sandboxed child may be asked to run, with no code sent.
 STANDARD = {
     function.__name__: function
-    for function in (routes, blueprints, config, extensions, error_handlers, cli_commands, url_for)
+    for function in (routes, blueprints, config, extensions, error_handlers, cli_commands, url_for, suite)
 }

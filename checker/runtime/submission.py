@@ -76,13 +76,14 @@ class Submission(Mapping[str, str]):
     ) -> Submission:
         """The learner's files as text. When the notebook is graded, its code is the app file."""
         shown = shown or f"exercises/{exercise.id}"
-        code = read_source(exercise, files, Path(shown), shown)
-        texts = {exercise.app_file: code.text}
+        texts: dict[str, str] = {}
+        if not exercise.course_app:  # the course's own app is not the learner's to show
+            texts[exercise.app_file] = read_source(exercise, files, Path(shown), shown).text
         for name in exercise.required:
             if name not in files and name != exercise.app_file:
                 raise LearnerUnavailable(Outcome.MISSING, f"{shown}/{name} is missing")
         for name in sorted(files):
-            if name in (exercise.app_file, exercise.notebook):
+            if name in texts or name == exercise.notebook:
                 continue
             try:
                 texts[name] = files[name].decode("utf-8")

@@ -1,0 +1,518 @@
+"""Run a learner's own test suite against versions of the course's app (module 11).
+
+A version is the course's app with some of its files replaced (an overlay): a buggy version the
+suite must fail, or a correct one, written another way, that it must pass. ``run`` works where the
+learner's code runs (this process in ``pytest exercises/NN``, the sandboxed child when graded): it
+copies the app and the learner's tests per version, and runs pytest in a forked child of this warm
+process (Flask and pytest already imported), in a process group of its own that is killed, whole,
+when it is done or out of time. The child's only answer is a JSON-lines report, written by the
+small reporter plugin below and read back size-capped, field by field: nothing it produces is
+unpickled or evaluated. The same suite against the same version gives the same answer, so results
+are kept per (files, version) for the life of the process: checks of different tasks that need
+the same runs pay for them once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPORT = ".suite-report.jsonl"
+OUTPUT = ".suite-output"
+REPORT_LIMIT = 1024 * 1024  # bytes of report read; a longer one is refused
+MOST_TESTS = 2000  # test results kept from one run
+RUN_TIMEOUT = 30.0  # seconds one run against the course's own app may take
+FILE_LIMIT = 64 * 1024 * 1024  # bytes any one file a run writes may hold
+MOST_KEPT = 512  # runs whose results are kept; more, and the oldest are forgotten
+JOBS = 2  # runs at once
+_PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal", 4: "usage", 5: "none"}
+_IGNORED = shutil.ignore_patterns("__pycache__", "instance", ".*", "*.pyc")
+
+_CACHE: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One of the learner's tests in one run: its name, outcome and pytest's short reason."""
+
+    name: str  # "test_todo.py::test_create[milk]"
+    outcome: str  # "passed", "failed", "error" (in a fixture) or "skipped"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """What the learner's suite did against one version of the app."""
+
+    status: str  # "passed", "failed", "none" (no tests), "broken", "timeout" or "crashed"
+    tests: tuple[TestResult, ...] = ()
+    detail: str = ""  # collection errors, or how the run ended
+
+    @property
+    def passed(self) -> bool:
+        """Every test passed (or was skipped), and at least one ran."""
+        return self.status == "passed" and any(t.outcome == "passed" for t in self.tests)
+
+    @property
+    def failing(self) -> tuple[TestResult, ...]:
+        return tuple(t for t in self.tests if t.outcome in ("failed", "error"))
+
+    @classmethod
+    def from_data(cls, data: Any) -> SuiteRun:
+        """A run from plain data, each field checked: anything of another shape is a broken run."""
+        try:
+            status = data["status"]
+            tests = tuple(
+                TestResult(str(name), str(outcome), str(reason))
+                for name, outcome, reason in data["tests"][:MOST_TESTS]
+            )
+            detail = data["detail"]
+            if not isinstance(status, str) or not isinstance(detail, str):
+                raise TypeError
+        except (KeyError, TypeError, ValueError):
+            return cls("broken", (), "the run's report was not in the expected form")
+        return cls(status, tests, detail)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "tests": [[t.name, t.outcome, t.reason] for t in self.tests],
+            "detail": self.detail,
+        }
+
+
+def run(
+    workspace: Path,
+    tests: str,
+    versions: Mapping[str, Mapping[str, str]],
+    jobs: int = JOBS,
+    timeout: float = RUN_TIMEOUT,
+    first_failure: bool = False,
+    salt: str = "",
+) -> dict[str, SuiteRun]:
+    """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
+    relative to ``workspace``, text) that replace the course's. Returns each version's run.
+    With ``first_failure``, a run stops at its first failing test (pytest's ``-x``): enough to
+    know that a buggy version was caught. ``salt`` ends each of the app's modules in every
+    copy as a comment, so that no version's source is the same from one seed to the next."""
+    replaced = {name.split("/")[0] for files in versions.values() for name in files}
+    trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
+    base = _digest_trees(workspace, trees, f"{tests} {first_failure} {salt}")
+    found: dict[str, SuiteRun] = {}
+    pending = []
+    for name, files in versions.items():
+        key = _key(base, files)
+        if key in _CACHE:
+            found[name] = SuiteRun.from_data(_CACHE[key])
+        else:
+            pending.append((name, key, files))
+    if not pending:
+        return found
+    scratch = Path(tempfile.mkdtemp(prefix="suite-"))
+    running: dict[int, tuple[str, str, Path, float]] = {}
+    try:
+        queue = list(enumerate(pending))
+        while queue or running:
+            while queue and len(running) < max(1, jobs):
+                number, (name, key, files) = queue.pop(0)
+                folder = scratch / str(number)
+                _prepare(workspace, trees, files, folder, tests, salt)
+                running[_start(folder, tests, first_failure)] = (name, key, folder, time.monotonic())
+            time.sleep(0.005)
+            for pid, (name, key, folder, started) in list(running.items()):
+                status = _finished(pid, started, timeout)
+                if status is None:
+                    continue
+                del running[pid]
+                result = _result(status, folder, tests)
+                if result.status not in ("timeout", "crashed"):
+                    _CACHE[key] = result.to_data()  # a run the machine cut short may go better
+                    while len(_CACHE) > MOST_KEPT:
+                        del _CACHE[next(iter(_CACHE))]
+                found[name] = result
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        for pid in running:  # only when something went wrong above
+            _kill(pid)
+            os.waitpid(pid, 0)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return found
+
+
+def _digest_trees(workspace: Path, trees: list[str], tests: str) -> str:
+    digest = hashlib.sha256(tests.encode())
+    for tree in trees:
+        top = workspace / tree
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                digest.update(path.relative_to(workspace).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _key(base: str, files: Mapping[str, str]) -> str:
+    digest = hashlib.sha256(base.encode())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _prepare(
+    workspace: Path,
+    trees: list[str],
+    files: Mapping[str, str],
+    folder: Path,
+    tests: str,
+    salt: str,
+) -> None:
+    folder.mkdir(parents=True)
+    for tree in trees:
+        source = workspace / tree
+        if source.is_dir():
+            shutil.copytree(source, folder / tree, ignore=_IGNORED, symlinks=True)
+        elif source.is_file():
+            shutil.copy2(source, folder / tree)
+    for name, text in files.items():
+        target = folder / name
+        if ".." in Path(name).parts or Path(name).is_absolute():
+            raise ValueError(f"a version's file {name!r} is not inside the app")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    if salt:
+        learners = folder / tests
+        for tree in trees:
+            for path in (folder / tree).rglob("*.py") if (folder / tree).is_dir() else ():
+                if learners not in path.parents:
+                    with open(path, "a", encoding="utf-8") as module:
+                        module.write(f"\n# {salt}\n")
+
+
+def _start(folder: Path, tests: str, first_failure: bool) -> int:
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _child(folder, tests, first_failure)
+    try:
+        os.setpgid(pid, pid)  # also done by the child: whichever comes first
+    except OSError:
+        pass
+    return pid
+
+
+def _finished(pid: int, started: float, timeout: float) -> int | None:
+    """The child's wait status once it ended (or was killed for time, -1); None while it runs."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        _kill(pid)  # what it started and left running
+        return status
+    if time.monotonic() - started > timeout:
+        _kill(pid)
+        os.waitpid(pid, 0)
+        return -1
+    return None
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # the group is gone already
+        pass
+
+
+def _result(status: int, folder: Path, tests: str) -> SuiteRun:
+    if status == -1:
+        return SuiteRun("timeout", (), "")
+    report = _read_report(folder / REPORT, tests, str(folder) + os.sep)
+    if os.WIFSIGNALED(status):
+        return SuiteRun("crashed", report.tests, f"killed by signal {os.WTERMSIG(status)}")
+    code = os.WEXITSTATUS(status)
+    if code not in _PYTEST_EXIT:
+        return SuiteRun("crashed", report.tests, f"the test run exited with status {code}")
+    if report.status == "broken" and report.detail.startswith("the report"):
+        return report
+    if report.status == "unfinished":
+        detail = f"it exited with status {code} before pytest finished: did a test end the process?"
+        return SuiteRun("crashed", report.tests, detail)
+    outcome = _PYTEST_EXIT[code]
+    if outcome in ("interrupted", "internal", "usage"):
+        return SuiteRun("broken", report.tests, report.detail or f"pytest ended with status {code}")
+    if outcome == "none" or not report.tests:
+        return SuiteRun("none", report.tests, report.detail)
+    return SuiteRun(outcome, report.tests, report.detail)
+
+
+def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
+    """The reporter's lines, each checked; the status is decided by the caller. Paths inside
+    the run's copy (``copy``) are shown relative to it, the same in every run."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(REPORT_LIMIT + 1)
+    except OSError:
+        return SuiteRun("none", (), "")
+    if len(data) > REPORT_LIMIT:
+        return SuiteRun("broken", (), "the report of the tests was larger than 1 MB")
+    results: dict[str, TestResult] = {}
+    problems: list[str] = []
+    ended = False
+    prefix = tests.rstrip("/") + "/"
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+            kind, name, outcome, reason = (str(entry[k]) for k in ("kind", "name", "outcome", "reason"))
+        except (ValueError, KeyError, TypeError):
+            return SuiteRun("broken", (), "the report of the tests was not in the expected form")
+        name = name[len(prefix) :] if name.startswith(prefix) else name
+        reason = reason.replace(copy, "")
+        if kind == "end":
+            ended = True
+        elif kind == "collect":
+            problems.append(f"{name or tests}: {reason}")
+        elif kind == "test" and len(results) < MOST_TESTS:
+            known = results.get(name)
+            if known is None or known.outcome in ("passed", "skipped"):
+                results[name] = TestResult(name, outcome, reason)
+    status = "" if ended else "unfinished"
+    return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]))
+
+
+def _child(folder: Path, tests: str, first_failure: bool) -> None:
+    """Run pytest on the copy in ``folder``, its report there; exit with pytest's status."""
+    code = 70
+    try:
+        os.setpgid(0, 0)
+        if sys.platform == "linux":  # killed by the kernel if the thread that forked it dies
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+        limit = FILE_LIMIT if hard == resource.RLIM_INFINITY else min(FILE_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # no file fills the disk
+        null = os.open(os.devnull, os.O_RDONLY)
+        output = os.open(folder / OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
+        os.chdir(folder)
+        _forget_modules(folder, folder / tests)
+        sys.path.insert(0, str(folder))
+        sys.dont_write_bytecode = True
+        for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
+            os.environ.pop(name, None)
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the learner's run: no plugins of ours
+        args = [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "-c", os.devnull,
+                "--rootdir", str(folder), "--basetemp", str(folder / ".tmp"),
+                "-W", "ignore::DeprecationWarning"]  # fmt: skip
+        if first_failure:
+            args.append("-x")
+        code = int(pytest.main(args, plugins=[_Reporter(folder / REPORT)]))
+    except BaseException:  # the child must end here, whatever happened
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _forget_modules(folder: Path, tests: Path) -> None:
+    """Take out of ``sys.modules`` what the copy's own modules would be found as: the app this
+    process imported from elsewhere, and any ``conftest`` or test module of that name."""
+    names = {"conftest"}
+    for place in (folder, tests):
+        for entry in place.iterdir() if place.is_dir() else ():
+            if entry.suffix == ".py":
+                names.add(entry.stem)
+            elif (entry / "__init__.py").is_file():
+                names.add(entry.name)
+    for loaded in list(sys.modules):
+        if loaded.split(".")[0] in names:
+            del sys.modules[loaded]
+
+
+class _Reporter:
+    """A pytest plugin for the child: one JSON line per test outcome and collection error."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = open(path, "w", encoding="utf-8")
+
+    def _write(self, kind: str, name: str, outcome: str, reason: str) -> None:
+        entry = {"kind": kind, "name": name, "outcome": outcome, "reason": reason}
+        self._file.write(json.dumps(entry) + "\n")
+        self._file.flush()
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when == "call" or not report.passed:
+            outcome = report.outcome if report.when == "call" or report.skipped else "error"
+            self._write("test", report.nodeid, outcome, _short(report))
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self._write("collect", report.nodeid, "error", _short(report))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
+        self._write("end", "", str(int(exitstatus)), "")
+
+
+def _short(report: Any) -> str:
+    """pytest's short reason for a report: the exception's line (``assert 404 == 201``)."""
+    if report.passed:
+        return ""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (file, line, reason)
+        return str(longrepr[2])[:300]
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None:
+        text = str(crash.message)
+    else:
+        lines = [line for line in str(longrepr).splitlines() if line.strip()]
+        marked = [line[1:].strip() for line in lines if line.startswith("E ")]
+        text = (marked or lines or [""])[-1]
+        where = [line for line in marked if line.startswith('File "') and ", line " in line]
+        if where and "Error" in text:  # a SyntaxError: where it is
+            text += f" ({where[-1]})"
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first if len(first) <= 300 else first[:297] + "..."
+
+
+# The checks' side: which versions there are, asking for runs, and judging them.
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of the course's app: its name, what is wrong with it (or how it differs), the
+    task whose tests should catch it ("" for a correct version) and the files it replaces."""
+
+    name: str
+    about: str
+    task: str = ""
+    files: tuple[tuple[str, str], ...] = ()
+
+
+def versions_in(folder: Path, task: str | None = None) -> list[Version]:
+    """The versions in ``folder``: one per subfolder, described by its ``bug.toml`` (``task``,
+    ``about``) or, for a correct version, ``about.toml``; its other files replace the app's."""
+    import tomllib
+
+    found = []
+    for place in sorted(folder.iterdir()) if folder.is_dir() else ():
+        described = [place / name for name in ("bug.toml", "about.toml") if (place / name).is_file()]
+        if not described:
+            continue
+        data = tomllib.loads(described[0].read_text(encoding="utf-8"))
+        files = tuple(
+            (path.relative_to(place).as_posix(), path.read_text(encoding="utf-8"))
+            for path in sorted(place.rglob("*"))
+            if path.is_file() and path.suffix != ".toml" and "__pycache__" not in path.parts
+        )
+        version = Version(place.name, str(data["about"]), str(data.get("task", "")), files)
+        if task is None or version.task == task:
+            found.append(version)
+    return found
+
+
+THE_APP = Version("", "the course's app")
+
+
+class Suite:
+    """The learner's test suite, run against versions of the course's app (the ``suite``
+    fixture): ``suite.run(THE_APP, *bugs)``."""
+
+    def __init__(self, target: Any, tests: str, salt: str = "") -> None:
+        self._target = target
+        self.tests = tests  # the folder of the learner's tests, relative to the exercise
+        self._salt = salt  # ends each app module of every run: a source no suite has seen
+
+    def run(
+        self, *versions: Version, timeout: float = RUN_TIMEOUT, first_failure: bool = False
+    ) -> dict[str, SuiteRun]:
+        """Each version's run, by its name ("" for the course's own app); with
+        ``first_failure``, each run stops at its first failing test."""
+        from checker.runtime import probes
+
+        asked = {version.name: dict(version.files) for version in versions}
+        data = self._target.probe(
+            probes.suite, (self.tests, asked, timeout, first_failure, self._salt), "app"
+        )
+        if not isinstance(data, dict):
+            data = {}
+        return {name: SuiteRun.from_data(data.get(name)) for name in asked}
+
+
+def expect_catches(suite: Suite, bugs: list[Version], correct: list[Version]) -> None:
+    """Fail unless the suite passes on the course's app and on every correct version, and fails
+    on every one of ``bugs``; the message names what went wrong in behaviour, not the fix."""
+    from checker.runtime.failures import CheckFailed
+
+    first = suite.run(THE_APP)[""]
+    if not first.passed:
+        raise CheckFailed(_on_the_app(first, suite.tests), expected="your tests pass", actual=None)
+    runs = suite.run(*correct)
+    for version in correct:
+        found = runs[version.name]
+        if not found.passed:
+            raise CheckFailed(
+                f"A correct version of the app, written another way ({version.about}), failed "
+                f"your tests:\n{_what_failed(found)}\nIt answers every request and command as "
+                "the brief says, so a test that fails on it checks something the brief leaves "
+                "open (the wording of an error, a name inside the code, how a row is stored).",
+                expected="your tests pass",
+                actual=None,
+            )
+    runs = suite.run(*bugs, first_failure=True)
+    missed = [version for version in bugs if runs[version.name].passed]
+    if missed:
+        lines = "\n".join(f"  - {version.about}" for version in missed)
+        some = "A version" if len(missed) == 1 else f"{len(missed)} versions"
+        raise CheckFailed(
+            f"{some} of the app with a bug passed all your tests:\n{lines}",
+            expected="a test that fails",
+            actual=None,
+        )
+
+
+def _on_the_app(found: SuiteRun, tests: str) -> str:
+    if found.status == "timeout":
+        return f"Your tests in {tests}/ did not finish against the course's app (given {RUN_TIMEOUT:g} s)."
+    if found.status == "crashed":
+        return f"The run of your tests in {tests}/ ended abruptly ({found.detail})."
+    if found.status == "broken":
+        return f"pytest could not run your tests in {tests}/: {found.detail}"
+    if found.status == "none" or not found.tests:
+        extra = f" ({found.detail})" if found.detail else ""
+        return f"pytest found no tests in {tests}/{extra}."
+    return (
+        f"Your tests fail against the course's app, which is correct, so they cannot tell a bug "
+        f"from working code:\n{_what_failed(found)}"
+    )
+
+
+def _what_failed(found: SuiteRun) -> str:
+    if found.status == "timeout":
+        return f"  they did not finish (given {RUN_TIMEOUT:g} s)"
+    if found.status == "crashed":
+        return f"  the run ended abruptly ({found.detail})"
+    if found.status == "broken":
+        return f"  pytest could not run them: {found.detail}"
+    if found.status == "none":
+        return "  pytest found no tests"
+    failing = found.failing
+    if not failing and not any(t.outcome == "passed" for t in found.tests):
+        return "  no test passed"
+    lines = [f"  {t.name} {t.outcome}: {t.reason}".rstrip(": ") for t in failing[:5]]
+    if len(failing) > 5:
+        lines.append(f"  and {len(failing) - 5} more")
+    return "\n".join(lines)

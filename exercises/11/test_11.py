@@ -1,0 +1,37 @@
+"""Checks for module 11: Testing your Flask app.
+
+The learner's tests are graded by what they catch. Each check runs them (with the `suite`
+fixture) against the course's app, which they must pass, against correct versions written
+another way (variants/), which they must pass too, and against the buggy versions of its task
+(bugs/), each of which must fail at least one test. A message names the bug that got through
+by what the app does wrong, never by the test that would catch it.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from checker.api import expect_catches, versions_in
+
+HERE = Path(__file__).parent
+CORRECT = versions_in(HERE / "variants")
+
+
+@pytest.mark.task("fixtures")
+def test_the_tests_catch_the_basic_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "fixtures"), CORRECT)
+
+
+@pytest.mark.task("parametrized")
+def test_the_tests_catch_the_edge_case_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "parametrized"), CORRECT)
+
+
+@pytest.mark.task("cli")
+def test_the_tests_catch_the_command_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "cli"), CORRECT)
+
+
+@pytest.mark.task("error-path")
+def test_the_tests_catch_the_error_path_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "error-path"), CORRECT)

@@ -1,0 +1,1 @@
+# These tests are unittest.TestCase classes, which make their own app in setUp.

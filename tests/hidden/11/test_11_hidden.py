@@ -1,0 +1,32 @@
+"""Module 11's hidden checks: buggy versions of the app the learner never sees, and a correct
+version written another way, so that tests written against only the visible bugs, or against
+the app's exact source, do not score. Run by `workbook grade ... --hidden tests/hidden`."""
+
+from pathlib import Path
+
+import pytest
+
+from checker.api import expect_catches, versions_in
+
+HERE = Path(__file__).parent
+CORRECT = versions_in(HERE / "variants")
+
+
+@pytest.mark.task("fixtures")
+def test_the_tests_pass_on_another_correct_version(suite):
+    expect_catches(suite, [], CORRECT)
+
+
+@pytest.mark.task("parametrized")
+def test_the_tests_catch_the_hidden_edge_case_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "parametrized"), CORRECT)
+
+
+@pytest.mark.task("cli")
+def test_the_tests_catch_the_hidden_command_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "cli"), CORRECT)
+
+
+@pytest.mark.task("error-path")
+def test_the_tests_catch_the_hidden_error_path_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "error-path"), CORRECT)
