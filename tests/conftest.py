@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,27 +91,28 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
-# With `pytest -n auto --dist loadgroup` (the README's command) the tests are shared out among
-# workers in groups: whatever shares a module-scoped fixture or a cache stays in one worker, and
-# every other test is a group of its own. Groups are handed out in the order below, the longest
-# first, so that no long one is left for the end while the other workers wait.
+# With `pytest -n auto` (the README's command) the tests are shared out among workers in groups:
+# whatever shares a module-scoped fixture or a cache stays in one worker, and every other test is
+# a group of its own. Groups are handed out in the order below, the longest first, so that no
+# long one is left for the end while the other workers wait. (pytest-xdist's own xdist_group
+# marks do not group on pytest 9.2, which keeps a node's id where xdist no longer sets it.)
 _TOGETHER = ("test_nbgrader.py", "test_jupyterlab.py", "test_grade.py", "test_postgresql.py")
 _FIRST = ("test_nbgrader.py", "test_jupyterlab.py", "test_mutants.py", "test_grade.py")
+_MODULE_CASE = re.compile(r"\[(\d\d)(?:/[^\]]*)?\]$")  # [05] or [05/a-mistake]: module 05's
 
 
-def _group(item: pytest.Item) -> str:
-    name = item.path.name
+def test_group(nodeid: str) -> str:
+    """The group of the test ``nodeid``: its file for a file whose tests share a module fixture;
+    for tests/test_course.py, the module a case is of, since a module's backward run reuses what
+    its forward checks found (test_course.FOUND, in the worker's memory); else the test itself."""
+    file = nodeid.split("::")[0]
+    name = file.rsplit("/", 1)[-1]
     if name in _TOGETHER:
-        return name
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if name == "test_course.py":
-        # A module's checks run forwards first, and its backward run reuses what they found
-        # (test_course.FOUND, kept in the worker's memory).
-        if "exercise" in params:
-            return f"course-{params['exercise'].id}"
-        if "folder" in params:
-            return f"course-{params['folder'].parent.name}"
-    return item.nodeid
+        return file
+    case = _MODULE_CASE.search(nodeid)
+    if name == "test_course.py" and case:
+        return f"{file}::module-{case.group(1)}"
+    return nodeid
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -119,19 +122,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if name in _FIRST:
             return _FIRST.index(name)
         if name == "test_runtime.py" and "both_modes" in item.name:
-            return len(_FIRST)  # the comparison of every mistake in both modes, about 2 minutes
+            return len(_FIRST)  # the comparison of every module's mistakes in both modes
         return len(_FIRST) + 1
 
     items.sort(key=rank)  # stable: within a rank, pytest's own order
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item)))
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> None:
-    """Hand the groups out in the order collected above, not reordered by how many tests each
-    holds (pytest-xdist's default), which would leave the long mutation and nbgrader runs last."""
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scheduler of groups of tests (its ``--dist loadscope``), with the groups
+    of test_group, handed out in the order collected."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return test_group(nodeid)
+
     config.option.loadscopereorder = False
+    return ByGroup(config, log)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
