@@ -157,7 +157,9 @@ def statements_for(app, path):
     finally:
         event.remove(engine, "before_cursor_execute", note)
     db = app.extensions["sqlalchemy"]
-    tables = {mapper.class_.__name__: mapper.local_table.name for mapper in db.Model.registry.mappers}
+    tables = {
+        mapper.class_.__name__: mapper.local_table.name for mapper in db.Model.registry.mappers
+    }
     return {
         "status": response.status_code,
         "json": response.get_json(silent=True),
@@ -496,7 +498,9 @@ def test_what_is_posted_is_there_in_the_next_request(client, probe, inputs):
     if isinstance(shown, list) and all(isinstance(title, str) for title in shown):
         # In which order they come is the models task's business, not this one's.
         expect_equal(
-            sorted(shown), sorted(titles), f"the titles of GET /authors/{author['id']}, in any order"
+            sorted(shown),
+            sorted(titles),
+            f"the titles of GET /authors/{author['id']}, in any order",
         )
     else:
         expect_json(response, {**author, "books": titles})
@@ -737,7 +741,7 @@ def test_each_app_has_its_own_database(probe, inputs):
             fix="db.init_app(app) reads SQLALCHEMY_DATABASE_URI when it is called: call it in "
             "create_app after the test config is applied, never SQLAlchemy(app) at import",
         )
-    for index, (name, problem) in enumerate(zip(names, found["stored"], strict=True)):
+    for index, problem in enumerate(found["stored"]):
         expect(problem is None, f"app {index + 1} cannot store an author: {problem}")
     for index, (name, uri, kept) in enumerate(zip(names, found["uris"], found["names"],
                                                   strict=True)):  # fmt: skip
