@@ -211,7 +211,8 @@ def tables_of_a_new_app(module):
 
 
 def two_apps_with_authors(module, first, second):
-    """Two apps with a SQLite file each: the database each one uses, and an author posted to each."""
+    """Two apps with a SQLite file each: the database each one uses, and the authors in each
+    file once each app has stored one."""
     made = [_new_app(module, {"TESTING": True}, f"{index}.sqlite") for index in (1, 2)]
     apps = [app for app, _ in made]
     found = {
@@ -267,7 +268,15 @@ def start_empty(probe, create=True):
 
 
 def a_title(inputs, label="title"):
-    return f"{inputs.word(accents=True, label=label).capitalize()} {inputs.word(label=label)}"
+    """A made-up title, often not ASCII: 'Vąkleto'."""
+    return inputs.word(accents=True, label=label).capitalize()
+
+
+def numbered_titles(inputs, count):
+    """``count`` titles that share a drawn first word, numbered: 'Vąkleto 1', 'Vąkleto 2', ...
+    (one value drawn, so a failing check's message stays short)."""
+    stem = a_title(inputs, label="titles start with")
+    return [f"{stem} {number}" for number in range(1, count + 1)]
 
 
 def post_author(client, name, created=False):
@@ -595,7 +604,8 @@ def test_books_come_a_page_at_a_time(client, probe, inputs):
     start_empty(probe)
     authors = [post_author(client, inputs.name(label="author")) for _ in range(2)]
     count = inputs.integer(21, 24, label="books")
-    books = [post_book(client, authors[number % 2], a_title(inputs)) for number in range(count)]
+    titles = numbered_titles(inputs, count)
+    books = [post_book(client, authors[number % 2], title) for number, title in enumerate(titles)]
     response = client.get("/books")
     expect_status(response, 200)
     expect_stored(probe, 2, count, f"the check posted 2 authors and {count} books")
@@ -646,10 +656,13 @@ def test_listing_books_takes_the_same_queries_for_more_books(client, probe, inpu
     start_empty(probe)
     books = []
     counts = {}
-    for size in (2, inputs.integer(5, 8, label="books")):
+    sizes = (2, inputs.integer(5, 8, label="books"))
+    titles = numbered_titles(inputs, sizes[-1])
+    stem = inputs.name(label="authors' names start with")
+    for size in sizes:
         while len(books) < size:
-            author = post_author(client, f"{inputs.name(label='author')} {len(books)}")
-            books.append(post_book(client, author, a_title(inputs)))
+            author = post_author(client, f"{stem} {len(books) + 1}")
+            books.append(post_book(client, author, titles[len(books)]))
         if size == 2:
             expect_stored(probe, 2, 2, "the check posted 2 authors and a book by each")
         path = f"/books?per_page={size}"
@@ -667,8 +680,8 @@ def test_listing_books_takes_the_same_queries_for_more_books(client, probe, inpu
         ]  # fmt: skip
         expect(
             not everyone,
-            f"GET {path} loaded every author in the database ({everyone[0][:200] if everyone else ''}"
-            "), not only those of the page's books: that takes one query whatever the page, but "
+            f"GET {path} loaded every author in the database "
+            f"({everyone[0][:200] if everyone else ''}), not only those of the page's books: that takes one query whatever the page, but "
             "it fetches every author there is",
             fix="load only the page's authors, with the books: "
             "db.select(Book).options(selectinload(Book.author)) (or joinedload)",

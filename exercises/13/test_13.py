@@ -44,7 +44,8 @@ RULES = {
     "length": (
         "the description is 1 to 100 characters",
         {
-            "v1": "description = fields.String(required=True, validate=validate.Length(min=1, max=100))",
+            "v1": "description = fields.String(required=True, "
+            "validate=validate.Length(min=1, max=100))",
             "v2": "description: str = Field(min_length=1, max_length=100)",
         },
     ),
@@ -128,7 +129,7 @@ def error_fixes(response, version):
 
 def amount_text(inputs, label="amount"):
     """An amount as a string with two decimal places: '123.45'."""
-    cents = inputs.integer(100, 999999, label=f"{label} in cents")
+    cents = inputs.integer(100, 999999, label=f"{label}, cents")
     return f"{cents // 100}.{cents % 100:02d}"
 
 
@@ -141,12 +142,14 @@ def large_amount(inputs, label="large amount"):
     return f"{whole}.{cents:02d}"
 
 
+# Days from 1990 to 2039, and now and then a leap day.
+DAYS = [(date(1990, 1, 1) + timedelta(days=days)).isoformat() for days in range(18000)]
+DAYS += ["2000-02-29", "2024-02-29", "2028-02-29"] * 60
+
+
 def a_date(inputs, label="spent_on"):
     """A day that exists, as ISO 8601: now and then a leap day."""
-    days = inputs.integer(-200, 18000, label=f"{label}, days after 1990-01-01")
-    if days < 0:
-        return inputs.choice(["2000-02-29", "2024-02-29", "2028-02-29"], label=label)
-    return (date(1990, 1, 1) + timedelta(days=days)).isoformat()
+    return inputs.choice(DAYS, label=label)
 
 
 def a_description(inputs, label="description"):
@@ -356,14 +359,15 @@ def expect_moment(value, where, since, until, lenient=False):
         return moment  # the time zone is the server-fields task's
     expect(
         moment.tzinfo is not None,
-        f"{where} is {value!r}, which has no time zone: expected the time in UTC",
+        f"{where} is a date and time with no time zone (nothing such as +00:00 or Z at its "
+        "end): expected the time in UTC",
         fix="datetime.now(timezone.utc), not datetime.now() or datetime.utcnow()",
     )
     offset = moment.utcoffset()
     expect(
         not lenient or offset == timedelta(0),
-        f"{where} is {value!r}, {offset} away from UTC: the brief asks for the time in UTC "
-        "(+00:00)",
+        f"{where} is a time {offset} away from UTC (it ends {value[-6:]!r}): the brief asks for "
+        "the time in UTC (+00:00)",
         fix="datetime.now(timezone.utc), not a time zone of your own or the machine's",
     )
     expect(
@@ -398,7 +402,7 @@ def expect_sent_back(answer, body, where, since, until):
 def too_many_places(inputs, places, label):
     """An amount with ``places`` decimal places, the last two of them not 0: '12.3457'."""
     cents = inputs.integer(100, 99999, label=label)
-    tail, number = "", inputs.integer(0, 9 ** (places - 2) - 1, label=f"{label}, the rest")
+    tail, number = "", inputs.integer(0, 9 ** (places - 2) - 1, label=f"{label}, extra digits")
     for _ in range(places - 2):
         number, digit = divmod(number, 9)
         tail += str(digit + 1)
@@ -410,8 +414,8 @@ def refused_bodies(inputs):
     for each bad body."""
     good = expense(inputs, "base")
     left_out = inputs.choice(FIELDS, label="left out")
-    three = too_many_places(inputs, 3, "3 places")
-    four = too_many_places(inputs, inputs.integer(4, 6, label="places"), "more places")
+    three = too_many_places(inputs, 3, "3-place amount")
+    four = too_many_places(inputs, inputs.integer(4, 6, label="places"), "long amount")
     day = f"{inputs.choice(NOT_LEAP_YEARS, label='no 29 February in')}-02-29"
     return [
         ({}, set(FIELDS), {field: "missing" for field in FIELDS}, "required"),
