@@ -65,11 +65,25 @@ class Raised:
     def summary(self) -> str:
         """``KeyError: 'name' (app.py, line 12: ...)``, and where that was called from when the
         call began elsewhere in the learner's code (a factory called at import, say)."""
-        text = f"{self.error_type}: {self.error_text}" if self.error_text else self.error_type
+        said = _without_sql_detail(self.error_text)
+        text = f"{self.error_type}: {said}" if said else self.error_type
         if self.location is None:
             return text
         called = f", called from {self.via.show()}" if self.via else ""
         return f"{text} ({self.location.show()}{called})"
+
+
+# The lines SQLAlchemy adds to a database error: the statement, its parameters and a link. The
+# database's own words (and PostgreSQL's DETAIL line) say what went wrong; these only add noise.
+_SQL_DETAIL = ("[SQL: ", "[parameters: ", "(Background on this error at: ")
+
+
+def _without_sql_detail(text: str) -> str:
+    """``text`` without the statement, parameters and link SQLAlchemy appends to its errors."""
+    lines = text.splitlines()
+    if not any(line.startswith(_SQL_DETAIL) for line in lines):
+        return text
+    return "\n".join(line for line in lines if not line.startswith(_SQL_DETAIL)).strip()
 
 
 class LearnerFailure(CheckFailure):

@@ -11,7 +11,7 @@ from pydantic import ValidationError as PydanticError
 
 def at_most_two_places(amount):
     """Money has cents, no finer: 12.345 is a mistake of the client's, not something to round."""
-    if amount.as_tuple().exponent < -2:
+    if amount.normalize().as_tuple().exponent < -2:  # 12.340 is 12.34, two places
         raise ValidationError("Use at most two decimal places.")
 
 

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 
 def two_places(amount):
-    if -amount.as_tuple().exponent > 2:
+    if -amount.normalize().as_tuple().exponent > 2:
         raise marshmallow.ValidationError("Only whole cents.")
 
 

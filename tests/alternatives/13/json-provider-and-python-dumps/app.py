@@ -23,7 +23,7 @@ class ISOJSONProvider(DefaultJSONProvider):
 
 
 def cents_only(amount):
-    if amount.as_tuple().exponent < -2:
+    if amount.normalize().as_tuple().exponent < -2:
         raise ValidationError("At most two decimal places.")
 
 
