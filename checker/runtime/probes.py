@@ -117,7 +117,7 @@ def suite(
     tests: str,
     versions: dict[str, dict[str, str]],
     timeout: float,
-    first_failure: bool = False,
+    backwards: bool = False,
     salt: str = "",
 ) -> Any:
     """Run the learner's tests (the folder ``tests``) against versions of the course's app, each
@@ -133,7 +133,7 @@ def suite(
         tests,
         versions,
         timeout=float(timeout),
-        first_failure=bool(first_failure),
+        backwards=bool(backwards),
         salt=str(salt),
     )
     return {name: result.to_data() for name, result in found.items()}

@@ -100,17 +100,16 @@ def run(
     versions: Mapping[str, Mapping[str, str]],
     jobs: int = JOBS,
     timeout: float = RUN_TIMEOUT,
-    first_failure: bool = False,
+    backwards: bool = False,
     salt: str = "",
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
-    With ``first_failure``, a run stops at its first failing test (pytest's ``-x``): enough to
-    know that a buggy version was caught. ``salt`` ends each of the app's modules in every
+    With ``backwards``, each run takes the tests in the opposite order to pytest's. ``salt`` ends each of the app's modules in every
     copy as a comment, so that no version's source is the same from one seed to the next."""
     replaced = {name.split("/")[0] for files in versions.values() for name in files}
     trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
-    base = _digest_trees(workspace, trees, f"{tests} {first_failure} {salt}")
+    base = _digest_trees(workspace, trees, f"{tests} {backwards} {salt}")
     found: dict[str, SuiteRun] = {}
     pending = []
     for name, files in versions.items():
@@ -134,7 +133,7 @@ def run(
                 folder = Path(tempfile.mkdtemp(prefix="run-", dir=scratch))
                 folder.rmdir()  # made again, with the copy in it, by _prepare
                 _prepare(workspace, trees, files, folder, tests, salt)
-                running[_start(folder, tests, first_failure)] = (name, key, folder, time.monotonic())
+                running[_start(folder, tests, backwards)] = (name, key, folder, time.monotonic())
             time.sleep(0.005)
             for pid, (name, key, folder, started) in list(running.items()):
                 status = _finished(pid, started, timeout)
@@ -204,10 +203,10 @@ def _prepare(
                         module.write(f"\n# {salt}\n")
 
 
-def _start(folder: Path, tests: str, first_failure: bool) -> int:
+def _start(folder: Path, tests: str, backwards: bool) -> int:
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(folder, tests, first_failure)
+        _child(folder, tests, backwards)
     try:
         os.setpgid(pid, pid)  # also done by the child: whichever comes first
     except OSError:
@@ -291,7 +290,7 @@ def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
     return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]))
 
 
-def _child(folder: Path, tests: str, first_failure: bool) -> None:
+def _child(folder: Path, tests: str, backwards: bool) -> None:
     """Run pytest on the copy in ``folder``, its report there; exit with pytest's status."""
     code = 70
     try:
@@ -323,9 +322,7 @@ def _child(folder: Path, tests: str, first_failure: bool) -> None:
         args = [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "-c", os.devnull,
                 "--rootdir", str(folder), "--basetemp", str(folder / ".tmp"),
                 "-W", "ignore::DeprecationWarning"]  # fmt: skip
-        if first_failure:
-            args.append("-x")
-        code = int(pytest.main(args, plugins=[_Reporter(folder / REPORT)]))
+        code = int(pytest.main(args, plugins=[_Reporter(folder / REPORT, backwards)]))
     except BaseException:  # the child must end here, whatever happened
         code = 70
     finally:
@@ -350,8 +347,14 @@ def _forget_modules(folder: Path, tests: Path) -> None:
 class _Reporter:
     """A pytest plugin for the child: one JSON line per test outcome and collection error."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, backwards: bool = False) -> None:
         self._file = open(path, "w", encoding="utf-8")
+        self._backwards = backwards
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        if self._backwards:  # tests that need another to run first fail this way round
+            items.reverse()
 
     def _write(self, kind: str, name: str, outcome: str, reason: str) -> None:
         entry = {"kind": kind, "name": name, "outcome": outcome, "reason": reason}
@@ -442,15 +445,15 @@ class Suite:
         self._salt = salt  # ends each app module of every run: a source no suite has seen
 
     def run(
-        self, *versions: Version, timeout: float = RUN_TIMEOUT, first_failure: bool = False
+        self, *versions: Version, timeout: float = RUN_TIMEOUT, backwards: bool = False
     ) -> dict[str, SuiteRun]:
-        """Each version's run, by its name ("" for the course's own app); with
-        ``first_failure``, each run stops at its first failing test."""
+        """Each version's run, by its name ("" for the course's own app); with ``backwards``,
+        each run takes the tests in the opposite order."""
         from checker.runtime import probes
 
         asked = {version.name: dict(version.files) for version in versions}
         data = self._target.probe(
-            probes.suite, (self.tests, asked, timeout, first_failure, self._salt), "app"
+            probes.suite, (self.tests, asked, timeout, backwards, self._salt), "app"
         )
         if not isinstance(data, dict):
             data = {}
@@ -458,7 +461,11 @@ class Suite:
 
 
 def expect_catches(
-    suite: Suite, bugs: list[Version], correct: list[Version], also: Sequence[Version] = ()
+    suite: Suite,
+    bugs: list[Version],
+    correct: list[Version],
+    also: Sequence[Version] = (),
+    in_any_order: bool = False,
 ) -> None:
     """Fail unless the suite passes on the course's app and on every correct version, and fails
     on every one of ``bugs``; the message names what went wrong in behaviour, not the fix.
@@ -468,7 +475,8 @@ def expect_catches(
     that counts its runs, or tells a run against a bug from one against a correct version by
     anything but the app's behaviour, gains nothing. A bug is caught when a test fails (or
     errors, or the run breaks, hangs or crashes on it); tests that skip themselves catch
-    nothing."""
+    nothing. With ``in_any_order``, the tests must also pass on the course's app when they run
+    in the opposite order: no test may need what another did first."""
     from checker.runtime.failures import CheckFailed
 
     every = {version.name: version for version in (THE_APP, *correct, *bugs, *also)}
@@ -476,6 +484,16 @@ def expect_catches(
     first = runs[""]
     if not first.passed:
         raise CheckFailed(_on_the_app(first, suite.tests), expected="your tests pass", actual=None)
+    backwards = suite.run(THE_APP, backwards=True)[""] if in_any_order else first
+    if not backwards.passed:
+        raise CheckFailed(
+            "Your tests pass against the course's app in the order pytest runs them, and fail "
+            f"when they run the other way round:\n{_what_failed(backwards)}\nSo a test needs "
+            "what another one did first (a to-do it stored, an app or database they share): "
+            "each test should start from nothing of another's.",
+            expected="your tests pass in any order",
+            actual=None,
+        )
     for version in correct:
         found = runs[version.name]
         if not found.passed:
