@@ -658,12 +658,15 @@ def test_grading_on_a_dask_cluster_gives_the_same_gradebook(tmp_path: Path) -> N
         shutil.copytree(HOSTILE / case, submissions / case)
     local = tmp_path / "local"
     cohort.grade(submissions, local, Options(workers=1, seed=7), root=ROOT)
-    with distributed.LocalCluster(
+    import dask
+
+    # Its scheduler's and workers' scratch space, not the temporary folder.
+    with dask.config.set({"temporary-directory": str(tmp_path / "dask")}), distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
-        local_directory=tmp_path / "dask",  # its workers' scratch space, not the temporary folder
+        local_directory=tmp_path / "dask",
     ) as cluster:
         on_cluster = tmp_path / "cluster"
         tally = cohort.grade(
@@ -711,7 +714,9 @@ def test_a_dask_worker_that_cannot_make_the_sandbox_grades_no_one(tmp_path: Path
     learners are recorded as the grader's failures, saying why, and nothing runs unsandboxed."""
     distributed = pytest.importorskip("distributed")
     submissions = cohort_folder(tmp_path / "cohort", 2)
-    with distributed.LocalCluster(
+    import dask
+
+    with dask.config.set({"temporary-directory": str(tmp_path / "dask")}), distributed.LocalCluster(
         n_workers=1,
         threads_per_worker=1,
         processes=True,
