@@ -52,9 +52,6 @@ def pytest_configure(config: pytest.Config) -> None:
             "exercise: pytest exercises/01, or workbook check 01"
         )
     _CONFIG[:] = [config]
-    config.addinivalue_line(
-        "markers", "xdist_group(name): the tests pytest-xdist runs in one worker"
-    )
     if _is_worker(config):
         # A worker of `pytest -n`: the controller made the run's folder, and TMPDIR points at it.
         return
@@ -101,7 +98,7 @@ _FIRST = ("test_nbgrader.py", "test_jupyterlab.py", "test_mutants.py", "test_gra
 _MODULE_CASE = re.compile(r"\[(\d\d)(?:/[^\]]*)?\]$")  # [05] or [05/a-mistake]: module 05's
 
 
-def test_group(nodeid: str) -> str:
+def group_of(nodeid: str) -> str:
     """The group of the test ``nodeid``: its file for a file whose tests share a module fixture;
     for tests/test_course.py, the module a case is of, since a module's backward run reuses what
     its forward checks found (test_course.FOUND, in the worker's memory); else the test itself."""
@@ -131,12 +128,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """pytest-xdist's scheduler of groups of tests (its ``--dist loadscope``), with the groups
-    of test_group, handed out in the order collected."""
+    of group_of, handed out in the order collected."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ByGroup(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
-            return test_group(nodeid)
+            return group_of(nodeid)
 
     config.option.loadscopereorder = False
     return ByGroup(config, log)
