@@ -105,8 +105,9 @@ def run(
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
-    With ``backwards``, each run takes the tests in the opposite order to pytest's. ``salt`` ends each of the app's modules in every
-    copy as a comment, so that no version's source is the same from one seed to the next."""
+    With ``backwards``, each run takes the tests in the opposite order to pytest's. ``salt``
+    ends each of the app's modules in every copy as a comment, so that no version's source is
+    the same from one seed to the next."""
     replaced = {name.split("/")[0] for files in versions.values() for name in files}
     trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
     base = _digest_trees(workspace, trees, f"{tests} {backwards} {salt}")
@@ -120,9 +121,11 @@ def run(
             pending.append((name, key, files))
     if not pending:
         return found
-    # The runs go in an order drawn from the salt, each in a folder of a random name: nothing a
-    # run can see (how many came before it, where it is) says which version it is.
-    random.Random(salt).shuffle(pending)
+    # The runs go in an order drawn afresh (not from the seed, which the salt shows the tests),
+    # each in a folder of a random name: nothing a run can see (how many came before it, where
+    # it is) says which version it is. The order changes no verdict of a suite whose tests are
+    # independent of each other and of other runs.
+    random.SystemRandom().shuffle(pending)
     scratch = Path(tempfile.mkdtemp(prefix="suite-"))
     running: dict[int, tuple[str, str, Path, float]] = {}
     try:
