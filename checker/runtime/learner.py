@@ -470,12 +470,11 @@ def _import(
     tracing.register_folder(run_dir, shown_folder)
     for name in files:
         tracing.register_shown(run_dir / name, f"{shown_folder}/{name}")
-    if code_source is None:
-        pass
-    elif code_source.is_notebook:  # its code cells become the app module
+    notebook = code_source is not None and code_source.is_notebook
+    if code_source is not None and notebook:  # its code cells become the app module
         (run_dir / exercise.app_file).write_text(code_source.text, encoding="utf-8")
         tracing.register(code_source, as_file=run_dir / exercise.app_file)
-    else:
+    elif code_source is not None:  # none for the course's own app (course_app)
         _check_syntax(code_source, run_dir / exercise.app_file)
     mine = set(files) if exercise.course_app else {*files, exercise.app_file}
     learner_files = frozenset(str(run_dir / name) for name in mine)
@@ -497,8 +496,7 @@ def _import(
     loaded = Learner(
         exercise, module, app, learner_files, timeout, run_dir, namespace, temporary, logging_before
     )
-    notebook = code_source is not None and code_source.is_notebook
-    loaded.graded = display_path(code_source.path) if code_source and notebook else ""
+    loaded.graded = display_path(code_source.path) if code_source is not None and notebook else ""
     return loaded
 
 
