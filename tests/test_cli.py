@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
-from checker.course import folders
+from checker.course import folders, progress
 from tests.conftest import ROOT, SOLUTION
 
 
@@ -30,19 +30,62 @@ def test_course_map_shows_progress_and_next_step(course: Path):
     assert "Next:" in out and "02" in out.split("Next:")[1]
 
 
-def test_course_map_checks_again_only_what_changed(
+def _noting_the_process(folders):
+    """progress._check_here, noting which process ran it in the file $NOTE_PIDS."""
+    import os
+
+    with open(os.environ["NOTE_PIDS"], "a") as note:
+        note.write(f"{os.getpid()}\n")
+    return _CHECK_HERE(folders)
+
+
+_CHECK_HERE = progress._check_here
+
+
+@pytest.mark.parametrize("cores", [1, 2, 4])
+def test_course_map_shares_the_exercises_out_among_the_cores(
+    course: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+):
+    import os
+
+    note = course / "pids"
+    monkeypatch.setenv("NOTE_PIDS", str(note))
+    monkeypatch.setattr(progress, "_check_here", _noting_the_process)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert progress._check(course_module.exercises(course)) == [
+        ("01", 5, 2, True),
+        ("02", 0, 0, False),
+    ]
+    pids = set(note.read_text().split())
+    if cores == 1:
+        assert pids == {str(os.getpid())}
+    else:  # other processes (one may take both shares, if it is done with its first in time)
+        assert pids and str(os.getpid()) not in pids
+
+
+def test_course_map_checks_here_when_no_process_can_start(
     course: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from checker.runtime import runner
+    import concurrent.futures
 
+    def refused(*args, **kwargs):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert [found[0] for found in progress._check(course_module.exercises(course))] == ["01", "02"]
+
+
+def test_course_map_checks_again_only_what_changed(course: Path, monkeypatch: pytest.MonkeyPatch):
     checked: list[list[str]] = []
-    real = runner.check
+    real = progress._check
 
-    def counting(folders, **options):
-        checked.append(sorted(Path(folder).name for folder in folders))
-        return real(folders, **options)
+    def counting(exercises):
+        if exercises:
+            checked.append(sorted(exercise.id for exercise in exercises))
+        return real(exercises)
 
-    monkeypatch.setattr(runner, "check", counting)
+    monkeypatch.setattr(progress, "_check", counting)
     assert invoke()[0] == 0
     assert invoke()[0] == 0  # nothing changed: the saved results are shown
     (course / "exercises" / "02" / "app.py").write_text(SOLUTION)

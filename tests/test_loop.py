@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
-from checker.course import handin, state
+from checker.course import handin, progress, state
 from checker.grade import intake
 from tests.conftest import ROOT, SOLUTION, STARTER
 
@@ -116,6 +116,53 @@ def test_reset_takes_the_courses_starter_not_the_learners_own_commit(cloned: Pat
     assert code == 0, out
     assert "from the course as cloned from origin/" in out
     assert (clone / "exercises" / "01" / "app.py").read_text() == STARTER
+
+
+def test_the_course_map_checks_no_untouched_starter_of_a_fresh_clone(
+    cloned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    checked: list[list[str]] = []
+    real = progress._check
+
+    def counting(exercises):
+        if exercises:
+            checked.append(sorted(exercise.id for exercise in exercises))
+        return real(exercises)
+
+    monkeypatch.setattr(progress, "_check", counting)
+    (cloned / "exercises" / "01" / "app.py").write_text(STARTER)
+    for number in ("01", "02"):  # the course lets the learner keep notes beside the app
+        manifest = cloned / "exercises" / number / "exercise.toml"
+        manifest.write_text(manifest.read_text().replace('"app.py"]', '"app.py", "*.md"]'))
+    git(cloned, "commit", "-qam", "notes")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(cloned), str(clone))
+    monkeypatch.chdir(clone)
+    code, out = invoke()
+    assert code == 0 and checked == []  # both are the starter: what they score is known
+    assert out.count("not started") == 2 and "0/5" in out
+    (clone / "exercises" / "01" / "app.py").write_text(ALTERNATIVE)
+    git(clone, "commit", "-qam", "my solution")  # committed work is the learner's all the same
+    (clone / ".git" / "info" / "exclude").write_text("*.md\n")
+    (clone / "exercises" / "02" / "notes.md").write_text("mine\n")  # new, and ignored by git
+    code, out = invoke()
+    assert code == 0 and checked == [["01", "02"]], out
+    assert "5/5" in out and "done" in out, out
+
+
+def test_the_course_map_checks_every_exercise_when_git_cannot_tell(cloned: Path, monkeypatch):
+    checked: list[list[str]] = []
+    real = progress._check
+
+    def counting(exercises):
+        if exercises:
+            checked.append(sorted(exercise.id for exercise in exercises))
+        return real(exercises)
+
+    monkeypatch.setattr(progress, "_check", counting)
+    git(cloned, "commit", "-qam", "my solution")  # no branch it was cloned from: HEAD is mine
+    assert invoke()[0] == 0
+    assert checked == [["01", "02"]]
 
 
 def test_the_backup_is_never_checked_graded_or_submitted(cloned: Path):

@@ -2,33 +2,77 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from checker.course import state
+from checker.course import starter, state
 from checker.course.manifest import Exercise, Task
 from checker.course.results import ExerciseResult
 
 
 def summaries(root: Path, exercises: Sequence[Exercise]) -> dict[str, state.Summary]:
-    """Each exercise's last result: checked again only when what it depends on has changed."""
-    from checker.runtime import runner
-
+    """Each exercise's last result: checked again only when what it depends on has changed, and
+    not at all while it is the untouched starter. Several to check are shared out among one
+    process per core."""
     saved = state.load(root)
     prints = {exercise.id: state.fingerprint(exercise) for exercise in exercises}
     stale = [
         e for e in exercises if getattr(saved.results.get(e.id), "fingerprint", "") != prints[e.id]
     ]
-    if stale:
-        _, results = runner.check([exercise.directory for exercise in stale])
-        for result in results:
-            saved.results[result.exercise.id] = _summary(prints[result.exercise.id], result)
-        try:
-            state.save(root, saved)
-        except OSError:  # a read-only copy of the course: the map is only slower next time
-            pass
+    if not stale:
+        return {e.id: saved.results[e.id] for e in exercises if e.id in saved.results}
+    as_shipped = starter.untouched(root, stale)
+    to_check = [exercise for exercise in stale if exercise.id not in as_shipped]
+    for exercise in stale:
+        if exercise.id in as_shipped:  # an untouched starter fails every task: not checked
+            saved.results[exercise.id] = state.Summary(prints[exercise.id], 0, 0, False)
+    for exercise_id, points, passed_tasks, passed in _check(to_check):
+        saved.results[exercise_id] = state.Summary(
+            prints[exercise_id], points, passed_tasks, passed
+        )
+    try:
+        state.save(root, saved)
+    except OSError:  # a read-only copy of the course: the map is only slower next time
+        pass
     return {e.id: saved.results[e.id] for e in exercises if e.id in saved.results}
+
+
+Checked = tuple[str, int, int, bool]  # an exercise's id, points, tasks passed, whether it passes
+
+
+def _check(exercises: Sequence[Exercise]) -> list[Checked]:
+    """Check ``exercises``: in this process when one core or one exercise, else shared out, in
+    their order, among one process per core. Should those processes fail to start or to finish,
+    the exercises are checked here instead."""
+    workers = min(len(exercises), os.cpu_count() or 1)
+    folders = [str(exercise.directory) for exercise in exercises]
+    if not folders:
+        return []
+    if workers < 2:
+        return _check_here(folders)
+    import concurrent.futures
+    import multiprocessing
+
+    # fork is quick where it is safe; elsewhere each process starts afresh
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    shares = [folders[start::workers] for start in range(workers)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method)
+        ) as pool:
+            return [found for done in pool.map(_check_here, shares) for found in done]
+    except (OSError, concurrent.futures.process.BrokenProcessPool):
+        return _check_here(folders)
+
+
+def _check_here(folders: Sequence[str]) -> list[Checked]:
+    from checker.runtime import runner
+
+    _, results = runner.check([Path(folder) for folder in folders])
+    return [(result.exercise.id, *_counts(result)) for result in results]
 
 
 def record(root: Path, result: ExerciseResult, fingerprint: str) -> None:
@@ -45,9 +89,12 @@ def record(root: Path, result: ExerciseResult, fingerprint: str) -> None:
 
 
 def _summary(fingerprint: str, result: ExerciseResult) -> state.Summary:
-    return state.Summary(
-        fingerprint, result.points, sum(task.passed for task in result.tasks), result.passed
-    )
+    return state.Summary(fingerprint, *_counts(result))
+
+
+def _counts(result: ExerciseResult) -> tuple[int, int, bool]:
+    """What the course map keeps of a result: points, tasks passed, whether it passes."""
+    return result.points, sum(task.passed for task in result.tasks), result.passed
 
 
 def kept(root: Path, exercises: Sequence[Exercise]) -> dict[str, state.Summary]:

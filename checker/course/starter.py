@@ -13,6 +13,7 @@ manifest pattern, check, submission or grading ever reads it, and visible, so a 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,8 +50,9 @@ class Reset:
     removed: tuple[str, ...] = ()  # learner files the starter does not have (kept in the backup)
 
 
-def _course_commits(root: Path) -> list[tuple[str, str]]:
-    """(commit, how it was chosen) to take the starter from, the most fitting first."""
+def _course_commits(root: Path, *, head: bool = True) -> list[tuple[str, str]]:
+    """(commit, how it was chosen) to take the starter from, the most fitting first; the
+    learner's last commit comes last, and only when ``head``."""
     found = []
     for branch in ("@{upstream}", "origin/HEAD"):
         name = git_text(root, "rev-parse", "--abbrev-ref", "--verify", "--quiet", branch)
@@ -58,9 +60,9 @@ def _course_commits(root: Path) -> list[tuple[str, str]]:
             base = git_text(root, "merge-base", "HEAD", name)
             if base:
                 found.append((base, f"the course as cloned from {name}"))
-    head = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    if head:
-        found.append((head, "your last commit"))
+    last = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") if head else ""
+    if last:
+        found.append((last, "your last commit"))
     return found
 
 
@@ -96,6 +98,48 @@ def find(root: Path, exercise: Exercise) -> Starter:
         f"cannot find the starter of exercise {exercise.id}: no commit of this clone has "
         f"{shown}. Clone the course again and copy {shown} from there"
     )
+
+
+def untouched(root: Path, exercises: Sequence[Exercise]) -> set[str]:
+    """The ids of the exercises whose folder is as the course shipped it: every file in it as in
+    the course's commit, and the learner's files the same set of names (a new file the learner
+    made counts, even one git ignores). Empty when git cannot tell: not a clone, or no branch it
+    was cloned from, since the learner's own commits must never be taken for the course's.
+
+    What the checks give such an exercise is known without running them: the course checks
+    itself that every untouched starter loads and fails every task (tests/test_course.py)."""
+    top = git_text(root, "rev-parse", "--show-toplevel")
+    commits = _course_commits(root, head=False) if top else []
+    if not commits:
+        return set()
+    base, top_folder = commits[0][0], Path(top)
+    try:
+        folders = {
+            e.id: e.directory.resolve().relative_to(top_folder.resolve()).as_posix()
+            for e in exercises
+        }
+    except ValueError:  # an exercise outside the clone
+        return set()
+    specs = [f"{folder}/" for folder in folders.values()]
+    changed = git(top_folder, "diff", "--no-renames", "--name-only", "-z", base, "--", *specs)
+    shipped = git(top_folder, "ls-tree", "-r", "-z", "--name-only", base, "--", *specs)
+    if changed is None or changed.returncode != 0 or shipped is None or shipped.returncode != 0:
+        return set()
+    changed_names = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    shipped_names = shipped.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found = set()
+    for exercise in exercises:
+        prefix = f"{folders[exercise.id]}/"
+        if any(name.startswith(prefix) for name in changed_names):
+            continue
+        theirs = {
+            name[len(prefix) :]
+            for name in shipped_names
+            if name.startswith(prefix) and exercise.owns(name[len(prefix) :])
+        }
+        if theirs and set(exercise.owned_in(exercise.directory)) == theirs:
+            found.add(exercise.id)
+    return found
 
 
 def current(exercise: Exercise) -> dict[str, bytes]:
