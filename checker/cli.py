@@ -358,6 +358,14 @@ def use(exercise: str, kind: str) -> None:
     "SUBMISSIONS is then COURSE_DIR/submitted.",
 )
 @click.option(
+    "--postgres",
+    metavar="URL",
+    help="Give each learner's app a PostgreSQL database of its own on this server, made and "
+    "dropped by the grader: a URL for a role that may create roles and databases, through the "
+    "server's UNIX socket (postgresql://postgres:PASSWORD@/postgres?host=/var/run/postgresql). "
+    "Without it, the apps' databases are SQLite files.",
+)
+@click.option(
     "--unsafe",
     is_flag=True,
     help="Grade even where no sandbox can be made (not root, not Linux): the learners' code "
@@ -377,6 +385,7 @@ def grade(
     seed: int | None,
     scheduler: str | None,
     nbgrader_course: Path | None,
+    postgres: str | None,
     unsafe: bool,
 ) -> None:
     """Grade a folder of submissions (one folder or zip per learner) into OUT.
@@ -408,6 +417,7 @@ def grade(
         scheduler=scheduler,
         nbgrader=nbgrader_course,
         require_sandbox=not unsafe,
+        postgres=postgres,
     )
     progress = Progress(
         TextColumn("{task.description}"),

@@ -11,10 +11,12 @@ import os
 import pickle
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.course.results import Outcome
 from checker.grade import isolation, tripwire, wire
+from checker.grade.databases import SOCKET_FOLDER
 from checker.grade.wire import Channel
 from checker.runtime import learner as learners
 from checker.runtime import probes, tracing
@@ -41,9 +43,18 @@ def _main(spec: ChildSpec, connection: Channel) -> None:
 
     os.setsid()
     _redirect_output(spec)
+    grant = spec.database
     moved = isolation.private_spaces(
-        spec.workspace, uid=spec.uid, disk_mb=spec.limits.disk_mb, leave=OUTPUT
+        spec.workspace,
+        uid=spec.uid,
+        disk_mb=spec.limits.disk_mb,
+        leave=OUTPUT,
+        socket=grant.socket if grant else "",
     )
+    os.environ.pop("DATABASE_URL", None)
+    if grant is not None:  # the socket is in its own /run, or where it is without mounts
+        folder = SOCKET_FOLDER if moved != spec.workspace else str(Path(grant.socket).parent)
+        os.environ["DATABASE_URL"] = grant.url(folder)
     spec = replace(spec, workspace=moved)
     os.chdir(spec.run_dir)
     isolation.confine_child(spec.limits, uid=spec.uid)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from checker import __version__, course
 from checker.errors import Problem
-from checker.grade import engine, intake, isolation
+from checker.grade import databases, engine, intake, isolation
 from checker.grade.engine import LearnerGrades, Settings
 from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.grade.model import Protection, TaskGrade
@@ -59,6 +59,9 @@ class Options:
     nbgrader: Path | None = None  # an nbgrader course to autograde into, from the results
     # Refuse to start where no sandbox can be made (`workbook grade` does, unless --unsafe).
     require_sandbox: bool = False
+    # A PostgreSQL server (an admin's URL over its UNIX socket) on which each learner's app gets
+    # a database of its own; None: SQLite files in the app's workspace.
+    postgres: str | None = None
 
 
 @dataclass
@@ -117,10 +120,13 @@ def grade(
         check_timeout=options.check_timeout,
         exercise_timeout=options.exercise_timeout,
         hidden=options.hidden.resolve() if options.hidden else None,
+        postgres=options.postgres,
     )
     protections = tuple(isolation.protections(settings.limits, separate_uid=settings.separate_uid))
     if options.require_sandbox:
         _check_sandbox(protections)
+    if options.postgres:
+        databases.Databases(options.postgres).close()  # a server that cannot be used stops here
     _make_out(out)  # the first thing written, once everything else is known to be right
     settings = replace(
         settings,

@@ -26,7 +26,7 @@ from checker import __version__, course, plugin
 from checker.course import scoring
 from checker.course.manifest import Exercise
 from checker.course.results import CheckResult, Outcome
-from checker.grade import isolation, tripwire
+from checker.grade import databases, isolation, tripwire
 from checker.grade.intake import Submission as LearnerSubmission
 from checker.grade.model import TaskGrade
 from checker.grade.remote import SandboxedLearner, flagged
@@ -56,6 +56,9 @@ class Settings:
     # Where the grader found a sandbox, a worker must make one too: a Dask worker on another
     # host (another user, another kernel) may not, and then grades nothing.
     require_sandbox: bool = False
+    # A PostgreSQL server to give each learner's app a database of its own on (``--postgres``):
+    # an admin's URL over its UNIX socket. Without it, the apps' databases are SQLite files.
+    postgres: str | None = None
 
 
 class NoSandbox(RuntimeError):
@@ -86,8 +89,16 @@ def grade_batch(
     exercises = [e for e in course.exercises(root) if e.id in set(exercise_ids)]
     libraries = tuple(sorted({name for exercise in exercises for name in exercise.preload}))
     server = _warm_server(settings.hide, libraries)
+    wanted = settings.postgres and any(databases.uses_database(e) for e in exercises)
     # The workspaces go in the warm server's scratch folder, which it removes when it ends.
-    session = _GradingSession(exercises, submissions, settings, server, server.scratch)
+    session = _GradingSession(
+        exercises,
+        submissions,
+        settings,
+        server,
+        server.scratch,
+        databases.Databases(settings.postgres) if wanted and settings.postgres else None,
+    )
     args = [str(exercise.directory / f"test_{exercise.id}.py") for exercise in exercises]
     args += [str(path) for path in session.hidden_files]
     args += [
@@ -162,8 +173,10 @@ class _GradingSession:
         settings: Settings,
         server: WarmServer,
         scratch: Path,
+        postgres: databases.Databases | None = None,
     ) -> None:
         self.exercises = {exercise.id: exercise for exercise in exercises}
+        self.postgres = postgres
         self.settings = settings
         self.server = server
         self.scratch = scratch
@@ -215,7 +228,7 @@ class _GradingSession:
     def release(self, exercise: Exercise, learner: str, fresh: str, hidden: bool = False) -> None:
         state = self.learners.get(learner)
         if state is not None:
-            _end(state.targets.pop(_key(exercise, fresh, hidden), None))
+            self._end(state.targets.pop(_key(exercise, fresh, hidden), None))
 
     def submission(self, exercise: Exercise, learner: str) -> Submission:
         files = self.learners[learner].submission.exercises[exercise.id]
@@ -341,6 +354,9 @@ class _GradingSession:
         if self.uid is not None:
             for path in [workspace, *workspace.rglob("*")]:
                 os.chown(path, self.uid, self.uid)
+        grant = None
+        if self.postgres is not None and databases.uses_database(exercise):
+            grant = self.postgres.grant()
         spec = ChildSpec(
             exercise,
             workspace,
@@ -348,12 +364,15 @@ class _GradingSession:
             max(self.settings.check_timeout, exercise.sandbox.timeout or 0.0),
             self.uid,
             files.origins,
+            grant,
         )
         target = SandboxedLearner(self.server, spec, hidden=hidden)
         try:
             target.start()
         except LearnerUnavailable as problem:
             shutil.rmtree(workspace, ignore_errors=True)
+            if grant is not None and self.postgres is not None:
+                self.postgres.drop(grant)
             return problem
         return target
 
@@ -364,14 +383,14 @@ class _GradingSession:
                 continue
             if isinstance(state.targets[key], SandboxedLearner):
                 # What it printed was read already; a later check of its kind gets a new app.
-                _end(state.targets.pop(key))
+                self._end(state.targets.pop(key))
 
     def _finish(self, learner: str, config: pytest.Config) -> None:
         state = self.learners.get(learner)
         if state is None:
             return
         for found in state.targets.values():
-            _end(found)
+            self._end(found)
         state.targets.clear()
         mine = state.checks
         graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -407,14 +426,17 @@ class _GradingSession:
         """Finish learners pytest never reached (a usage error), so nothing is left running."""
         for state in self.learners.values():
             for found in state.targets.values():
-                _end(found)
+                self._end(found)
+        if self.postgres is not None:
+            self.postgres.close()
 
-
-def _end(found: SandboxedLearner | LearnerUnavailable | None) -> None:
-    """Stop a learner's app, if one runs, and remove its workspace."""
-    if isinstance(found, SandboxedLearner):
-        found.close()
-        shutil.rmtree(found.workspace, ignore_errors=True)
+    def _end(self, found: SandboxedLearner | LearnerUnavailable | None) -> None:
+        """Stop a learner's app, if one runs, and remove its workspace and its database."""
+        if isinstance(found, SandboxedLearner):
+            found.close()
+            shutil.rmtree(found.workspace, ignore_errors=True)
+            if found.database is not None and self.postgres is not None:
+                self.postgres.drop(found.database)
 
 
 def _flag_all(checks: list[CheckResult]) -> list[CheckResult]:

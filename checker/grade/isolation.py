@@ -589,7 +589,9 @@ MS_NODEV = 4
 CHILD_WORKSPACE = Path("/tmp/workspace")  # where a child's workspace is, in its own mounts
 
 
-def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str) -> Path:
+def private_spaces(
+    workspace: Path, *, uid: int | None, disk_mb: int, leave: str, socket: str = ""
+) -> Path:
     """Give this child mounts of its own, and return where its workspace now is.
 
     In a new mount namespace: /tmp is a fresh tmpfs of ``disk_mb`` holding a copy of the
@@ -601,8 +603,10 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     random, urandom and tty, and no terminal of the grader's; every top-level
     folder that is not the system's (/home, /root, /opt, /srv, ...) is empty but for Python and
     its packages, bound back; and /proc shows only its own pid namespace. Its System V and POSIX
-    IPC are its own, and everything but its temporary space is read-only. Needs Linux and root
-    (of a user namespace will do); elsewhere the workspace stays where it is.
+    IPC are its own, and everything but its temporary space is read-only. ``socket``, a
+    database server's UNIX socket (``--postgres``), is the one thing of another service's it
+    sees, in /run/postgresql. Needs Linux and root (of a user namespace will do); elsewhere the
+    workspace stays where it is.
     """
     libc = _libc()
     if libc is None or not is_root():
@@ -620,6 +624,7 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     elsewhere, below = child_layout()
     needed = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in below]
     devices = [(name, os.open(f"/dev/{name}", O_PATH)) for name in _DEVICES]
+    server = os.open(socket, O_PATH) if socket else None
     # Files count as well as bytes: empty folders by the hundred thousand cost kernel memory.
     _mount(libc, "/tmp", flags, f"size={disk_mb}m,nr_inodes={disk_mb * 256},mode=1777")
     # /run and /var hold other services' sockets and data (a database's socket under /var/lib),
@@ -629,6 +634,15 @@ def private_spaces(workspace: Path, *, uid: int | None, disk_mb: int, leave: str
     for top in ("/run", "/var", *map(str, elsewhere)):
         if Path(top).is_dir():
             _mount(libc, top, flags, "size=64k,mode=755")
+    if server is not None:
+        from checker.grade.databases import SOCKET_FOLDER
+
+        Path(SOCKET_FOLDER).mkdir(mode=0o755, parents=True)
+        node = Path(SOCKET_FOLDER) / Path(socket).name
+        node.touch()
+        if libc.mount(f"/proc/self/fd/{server}".encode(), str(node).encode(), None, MS_BIND, None):
+            raise _failed(f"cannot bind the database's socket {socket} into /run")
+        os.close(server)
     _mount(libc, "/dev", MS_NOSUID, "size=64k,mode=755")
     for name, held in devices:
         node = Path("/dev") / name

@@ -19,6 +19,7 @@ import cloudpickle
 from checker.course.results import Outcome
 from checker.grade import wire
 from checker.grade.child import OUTPUT
+from checker.grade.databases import Grant
 from checker.grade.sandbox import ChildSpec, WarmServer
 from checker.runtime import probes
 from checker.runtime.client import CliResult, Response
@@ -110,6 +111,11 @@ class SandboxedLearner:
     @property
     def workspace(self) -> Path:
         return self._spec.workspace
+
+    @property
+    def database(self) -> Grant | None:
+        """The app's own PostgreSQL database, with ``--postgres``."""
+        return self._spec.database
 
     def output(self) -> str:
         """What the learner's code printed since the last call: the file's tail, read only if it

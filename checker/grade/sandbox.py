@@ -32,6 +32,7 @@ from typing import NoReturn
 
 from checker.course.manifest import Exercise
 from checker.grade import isolation
+from checker.grade.databases import Grant
 from checker.grade.wire import Channel
 from checker.runtime.tracing import WrittenBy
 
@@ -59,6 +60,7 @@ class ChildSpec:
     timeout: float
     uid: int | None
     origins: dict[str, WrittenBy] = field(default_factory=dict)  # files notebook cells wrote
+    database: Grant | None = None  # the app's own PostgreSQL database, with --postgres
 
     @property
     def run_dir(self) -> Path:
