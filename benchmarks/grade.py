@@ -20,7 +20,7 @@ exercise) does what the grading engine does (`checker.grade.engine`, `_start` an
 
 Two costs per (learner, exercise) are reported:
 
-- steady state, with a target of at most 2x: what one more learner costs once everything is warm.
+- steady state, with a target of at most 1.5x: what one more learner costs once everything is warm.
   For grading it is the difference between grading the whole cohort and grading only its first
   half, divided by the pairs of the second half, so that starting the worker, its warm server and
   pytest falls out; for the floor it is the time those same second-half learners took, measured
@@ -29,9 +29,11 @@ Two costs per (learner, exercise) are reported:
   pytest, gradebook and reports included; the `workbook` command's own start-up is not) against
   the floor's wall time from starting its warm server to stopping it, each divided by all pairs.
 
-Also for information, without a target: a fresh `python -m pytest exercises/NN --submission DIR`
-per (learner, exercise), timed on a sample, against grading's steady-state and whole-run costs; the
-grading wall time with 2 workers and the speed-up from 1 to 2; and the largest grader process.
+The grading wall time with 2 workers and the speed-up from 1 to 2, with a target of at least 1.7x
+on a machine of 2 cores or more (the grader, its warm server and the learners' children then
+share those cores, so a busy machine shows it first). Also for information, without a target: a
+fresh `python -m pytest exercises/NN --submission DIR` per (learner, exercise), timed on a sample,
+against grading's steady-state and whole-run costs; and the largest grader process.
 
 Each round runs every measurement once, in an order that is reversed every other round, and the
 medians over the rounds are compared. The script exits 1 when the target is missed.
@@ -68,7 +70,8 @@ from checker.runtime import learner, runner  # noqa: E402
 from checker.runtime.failures import LearnerFailure  # noqa: E402
 
 EXERCISES = ("01", "02", "03")
-TARGET = 2.0
+TARGET = 1.5  # grading per (learner, exercise) against the floor, at most
+SPEED_UP = 1.7  # 2 workers against 1, at least (with 2 cores or more)
 SOLVED = 0  # the kind of learner who submitted the solutions (see submission_kinds)
 
 # What grades the cohort: the same API `workbook grade` calls, in a process of its own.
@@ -414,7 +417,14 @@ def main() -> int:
         "(warm servers and learner children not counted)"
     )
     print(f"grading, 2 workers: median {two:.2f}s wall ({n / two:.1f} pairs/s)")
-    print(f"speed-up 1 -> 2 workers: {one / two:.2f}x (ideal 2x; no target)")
+    cores = os.cpu_count() or 1
+    scaled = cores < 2 or one / two >= SPEED_UP
+    goal = (
+        "one core: no target"
+        if cores < 2
+        else f"target >= {SPEED_UP:g}x, {'ok' if scaled else 'UNDER TARGET'}"
+    )
+    print(f"speed-up 1 -> 2 workers: {one / two:.2f}x (ideal 2x; {goal})")
     ratio = steady / floor_steady
     # Noise can make the whole cohort no slower than its first half; that measures nothing.
     met = 0 < ratio <= TARGET
@@ -434,7 +444,7 @@ def main() -> int:
         f"steady state, {fresh_median / (one / n):.1f}x the whole run (no target); median "
         f"{fresh_median * 1000:.0f} ms over {len(fresh)} runs"
     )
-    return 0 if met else 1
+    return 0 if met and scaled else 1
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ def expect_lines(done: subprocess.CompletedProcess[str], patterns: list[str]) ->
     for pattern in patterns:
         assert any(re.fullmatch(pattern, line) for line in lines), f"no line {pattern!r}\n{shown}"
     missed = any(
-        re.search(r"\((target <= [\d.]+x), (OVER TARGET|NOT MEASURED)", line) for line in lines
+        re.search(r"target [<>]= [\d.]+x, (OVER TARGET|UNDER TARGET|NOT MEASURED)", line)
+        for line in lines
     )
     assert done.returncode == (1 if missed else 0), f"exit code and verdicts disagree\n{shown}"
 
@@ -95,9 +96,10 @@ def test_grade_prints_every_ratio() -> None:
         done,
         [
             r"cohort: 4 learners x 3 exercises = 12 pairs; .*",
-            rf"speed-up 1 -> 2 workers: {RATIO} \(ideal 2x; no target\)",
+            rf"speed-up 1 -> 2 workers: {RATIO} \(ideal 2x; (one core: no target|target >= 1\.7x, "
+            r"(ok|UNDER TARGET))\)",
             rf"grading vs floor, steady state per \(learner, exercise\): {RATIO} "
-            rf"\(target <= 2x, {VERDICT}\); median .* over 1 rounds",
+            rf"\(target <= 1\.5x, {VERDICT}\); median .* over 1 rounds",
             rf"grading vs floor, whole run per \(learner, exercise\): {RATIO} \(no target\); "
             r"median .* over 1 rounds",
             r"fresh pytest per \(learner, exercise\) vs grading: -?\d+\.\dx the steady state, "

@@ -13,6 +13,7 @@ server runs the learner's code, and without root it shares the server's uid.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -218,6 +219,10 @@ def _prepare(preload: Sequence[str], hide: Sequence[Path]) -> None:
             pass  # a course library that is not installed; the exercise that needs it will say so
     _warm_up()
     isolation.child_layout()  # worked out here once, for every child to inherit
+    # Everything made so far stays: out of the collector's sight, a child's collections no longer
+    # write to (and so copy) the pages of the server's objects it shares.
+    gc.collect()
+    gc.freeze()
 
 
 def _reap(pid: int, statuses: dict[int, int]) -> int:
