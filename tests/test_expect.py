@@ -161,7 +161,6 @@ ENDPOINT_TAKEN = "View function mapping is overwriting an existing endpoint func
         (302, {"headers": Headers({"Location": "/elsewhere"})}, "a redirect to /elsewhere"),
         (0, {}, "0 is not an HTTP status"),
         (999, {}, "999 is not an HTTP status"),
-        (409, {}, "409 means Conflict"),
         (404, {}, "no route matches this URL"),
         (404, {"rule": "/books/<int:book_id>"}, "the route /books/<int:book_id> matched"),
         (500, {}, "without an exception reaching Flask"),
@@ -187,6 +186,21 @@ def test_a_status_is_explained_from_what_was_seen(status, extra, said):
 
     explained = explain_status(response(status=status, **extra))
     assert explained is not None and said in explained
+
+
+def test_a_status_with_nothing_more_to_say_is_named_in_the_message_not_the_fix():
+    from checker.api import expect_status, explain_status
+
+    for status, name in ((409, '409 is "Conflict"'), (422, '422 is "Unprocessable')):
+        seen = response(status=status)
+        assert explain_status(seen) is None
+        with pytest.raises(CheckFailed) as failing:
+            expect_status(seen, 201)
+        assert failing.value.fix is None
+        assert f"answered {status}, expected 201 ({name}" in message(failing.value)
+    with pytest.raises(CheckFailed) as failing:
+        expect_status(response(status=200), 201)
+    assert message(failing.value) == "GET /page answered 200, expected 201"  # a success: no name
 
 
 def test_the_same_exception_in_learner_code_gets_no_flask_explanation():

@@ -53,6 +53,10 @@ def expect_status(
     if response.error is not None and errors:
         fix = errors.get(response.error.error_type)
     fix = fix or (fixes or {}).get(actual) or explain_status(response)
+    name = _phrase(actual) if actual < 200 or actual >= 400 else None
+    if fix is None and response.error is None and name:
+        # What it means, said in the message: passed off as a fix, it would be no fix at all.
+        message += f' ({actual} is "{name}")'
     raise CheckFailed(message, expected=expected, actual=actual, fix=fix)
 
 
@@ -92,13 +96,16 @@ def explain_status(response: Response) -> str | None:
         )
     if status in _STATUS_HELP:
         return _STATUS_HELP[status]
-    if status < 200 or status >= 400:
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            return f"{status} is a status HTTP gives no name to; check the number in the return."
-        return f"{status} means {phrase}."
-    return None
+    if (status < 200 or status >= 400) and _phrase(status) is None:
+        return f"{status} is a status HTTP gives no name to; check the number in the return."
+    return None  # its name, in the message, is all that can be said
+
+
+def _phrase(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
 
 
 def expect_json(response: Response, expected: Any, *, fix: str | None = None) -> None:
