@@ -97,7 +97,7 @@ def test_every_bug_and_variant_names_its_task_and_changes_the_app():
         for bug in versions_in(folder):
             assert bug.task in tasks, bug.name
             assert bug.files and all((EXERCISE / name).is_file() for name, _ in bug.files)
-    assert len(versions_in(EXERCISE / "variants")) == 2
+    assert len(versions_in(EXERCISE / "variants")) == 3
 
 
 def test_the_checks_never_collect_the_learners_tests_nor_import_their_conftest(tmp_path: Path):
@@ -158,6 +158,47 @@ def test_a_suite_that_knows_the_files_digest_meets_a_new_one_each_seed(tmp_path:
     assert all("fail against the course's app" in task.message for task in result.tasks)
 
 
+def diff_size_suite(known: list[dict[str, str]]) -> str:
+    """A suite that tests nothing: it passes where the app's code, as syntax trees (so comments
+    do not count), is one of ``known`` (the files each version replaces) or differs from the
+    course's by more than 8 lines, and fails in between. Every bug changes 1 to 5 lines, and a
+    correct version written another way often 15 or more."""
+    app = EXERCISE / "todo"
+
+    def unparsed(replaced: dict[str, str]) -> dict[str, str]:
+        return {
+            path.name: ast.unparse(ast.parse(replaced.get(f"todo/{path.name}", path.read_text())))
+            for path in sorted(app.glob("*.py"))
+        }
+
+    seen = [unparsed(files) for files in known]
+    return (
+        "import ast, difflib, pathlib\n\n"
+        f"SEEN = {seen!r}\n\n"
+        "def test_the_code_is_known_or_far_from_it():\n"
+        "    top = pathlib.Path(__file__).parent.parent\n"
+        "    now = {name: ast.unparse(ast.parse((top / name).read_text())) for name in SEEN[0]}\n"
+        "    if now in SEEN:\n"
+        "        return\n"
+        "    changed = 0\n"
+        "    for name, text in now.items():\n"
+        "        diff = difflib.unified_diff(SEEN[0][name].splitlines(), text.splitlines(), n=0)\n"
+        "        changed += sum(1 for line in diff if line[:1] in '+-' and line[:3] not in ('+++', '---'))\n"
+        "    assert changed > 8\n"
+    )
+
+
+def test_a_suite_that_goes_by_the_size_of_the_diff_meets_a_small_correct_rewrite(tmp_path: Path):
+    gamer = tmp_path / "todo" / "tests"
+    gamer.mkdir(parents=True)
+    (gamer / "conftest.py").write_text("")
+    (gamer / "test_todo.py").write_text(diff_size_suite([{}]))
+    _, [result] = runner.check([EXERCISE], submission=tmp_path, seed=5)
+    assert result.points == 0
+    small = "one local variable of the list view renamed"
+    assert all(small in task.message for task in result.tasks), result.tasks
+
+
 def rows(out: Path) -> dict[tuple[str, str], tuple[str, str]]:
     book = Gradebook(out / "gradebook.sqlite")
     found = {(g.learner, g.task): (g.outcome.value, g.message) for g in book.grades()}
@@ -193,6 +234,12 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
         "        digest.update(path.name.encode() + tree.encode())\n"
         f"    assert digest.hexdigest() in {sorted(seen)!r}\n"
     )
+    # One that knows those too, and passes where the code is far from the course's: the
+    # hidden correct versions that change a line or two fail it.
+    gamer = submissions / "games-the-diff-size" / "exercises" / "11" / "todo" / "tests"
+    gamer.mkdir(parents=True)
+    (gamer / "conftest.py").write_text("")
+    (gamer / "test_todo.py").write_text(diff_size_suite([{}, *(dict(v.files) for v in CORRECT)]))
     out = tmp_path / "out"
     options = Options(exercises=("11",), hidden=HIDDEN, check_timeout=5.0, workers=1)
     tally = cohort.grade(submissions, out, options, root=ROOT)
@@ -213,3 +260,7 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
         outcome, message = found["visible-only", task]
         assert outcome == "failed", (task, message)
         assert bug in message, (task, message)
+    for task in ("fixtures", "parametrized", "cli", "error-path"):
+        outcome, message = found["games-the-diff-size", task]
+        assert outcome == "failed", (task, message)
+        assert "registered in another order" in message, message  # a hidden small rewrite
