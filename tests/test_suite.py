@@ -49,6 +49,28 @@ def test_a_run_reports_each_test_and_its_short_reason(tmp_path: Path):
     assert "assert 404 == 201" in found.failing[0].reason
 
 
+def test_a_run_names_each_failing_case_of_a_test_that_runs_per_case(tmp_path: Path):
+    tests = (
+        "import unittest\n\nimport pytest\n\n"
+        "@pytest.mark.parametrize('x', [1, 2])\n"
+        "def test_param(x):\n    assert x == 1\n\n"
+        "class TestLoop(unittest.TestCase):\n"
+        "    def test_sub(self):\n"
+        "        for x in (1, 2):\n"
+        "            with self.subTest(x=x):\n"
+        "                self.assertEqual(x, 1)\n\n"
+        "def test_once():\n    assert False\n"
+    )
+    folder = workspace(tmp_path, {"conftest.py": "", "test_a.py": tests})
+    found = suite.run(folder, "todo/tests", {"": {}})[""]
+    failing = {t.name: t.is_case for t in found.failing}
+    assert failing == {
+        "test_a.py::test_param[2]": True,
+        "test_a.py::TestLoop::test_sub [x=2]": True,
+        "test_a.py::test_once": False,
+    }, found
+
+
 def test_a_run_that_hangs_is_killed_with_what_it_started(tmp_path: Path):
     test = (
         "import subprocess, sys, time\n"
@@ -173,9 +195,10 @@ def diff_size_suite(known: list[dict[str, str]]) -> str:
 
     seen = [unparsed(files) for files in known]
     return (
-        "import ast, difflib, pathlib\n\n"
+        "import ast, difflib, pathlib\n\nimport pytest\n\n"
         f"SEEN = {seen!r}\n\n"
-        "def test_the_code_is_known_or_far_from_it():\n"
+        "@pytest.mark.parametrize('case', [1, 2])\n"  # the parametrized task needs cases
+        "def test_the_code_is_known_or_far_from_it(case):\n"
         "    top = pathlib.Path(__file__).parent.parent\n"
         "    now = {name: ast.unparse(ast.parse((top / name).read_text())) for name in SEEN[0]}\n"
         "    if now in SEEN:\n"
@@ -225,8 +248,9 @@ def test_hidden_bugs_fail_tests_that_guard_only_against_the_visible_ones(tmp_pat
     cheat.mkdir(parents=True)
     (cheat / "conftest.py").write_text("")
     (cheat / "test_todo.py").write_text(
-        "import ast, hashlib, pathlib\n\n"
-        "def test_the_code_is_known():\n"
+        "import ast, hashlib, pathlib\n\nimport pytest\n\n"
+        "@pytest.mark.parametrize('case', [1, 2])\n"  # the parametrized task needs cases
+        "def test_the_code_is_known(case):\n"
         "    top = pathlib.Path(__file__).parent.parent\n"
         "    digest = hashlib.sha256()\n"
         "    for path in sorted(top.glob('*.py')):\n"

@@ -48,9 +48,16 @@ _CACHE: dict[str, dict[str, Any]] = {}
 class TestResult:
     """One of the learner's tests in one run: its name, outcome and pytest's short reason."""
 
-    name: str  # "test_todo.py::test_create[milk]"
+    name: str  # "test_todo.py::test_create[milk]"; a failed subtest: "...::test_a [x=1]"
     outcome: str  # "passed", "failed", "error" (in a fixture) or "skipped"
     reason: str = ""
+
+    @property
+    def is_case(self) -> bool:
+        """One case of a test that runs once per case: a parametrized test (pytest names each
+        case ``test_a[...]``, whichever way it was parametrized) or a subtest (unittest's
+        ``subTest``, pytest's ``subtests``), which the reporter names ``test_a [...]``."""
+        return self.name.endswith("]")
 
 
 @dataclass(frozen=True)
@@ -365,6 +372,11 @@ class _Reporter:
         self._file.flush()
 
     def pytest_runtest_logreport(self, report: Any) -> None:
+        subtest = getattr(pytest, "SubtestReport", None)  # pytest 9 and later
+        if subtest is not None and isinstance(report, subtest):
+            if report.failed:  # a case of its test, named as one: "test_a [x=1]"
+                self._write("test", f"{report.nodeid} [{_case(report)}]", "failed", _short(report))
+            return
         if report.when == "call" or not report.passed:
             outcome = report.outcome if report.when == "call" or report.skipped else "error"
             self._write("test", report.nodeid, outcome, _short(report))
@@ -376,6 +388,14 @@ class _Reporter:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
         self._write("end", "", str(int(exitstatus)), "")
+
+
+def _case(report: Any) -> str:
+    """A subtest's message and values, as pytest shows them (``query='?done=true'``)."""
+    context = report.context
+    parts = [str(context.msg)] if context.msg is not None else []
+    parts += [f"{key}={value}" for key, value in context.kwargs.items()]
+    return ", ".join(parts)[:200] or "subtest"
 
 
 def _short(report: Any) -> str:
@@ -469,6 +489,7 @@ def expect_catches(
     correct: list[Version],
     also: Sequence[Version] = (),
     in_any_order: bool = False,
+    in_cases: bool = False,
 ) -> None:
     """Fail unless the suite passes on the course's app and on every correct version, and fails
     on every one of ``bugs``; the message names what went wrong in behaviour, not the fix.
@@ -479,7 +500,9 @@ def expect_catches(
     anything but the app's behaviour, gains nothing. A bug is caught when a test fails (or
     errors, or the run breaks, hangs or crashes on it); tests that skip themselves catch
     nothing. With ``in_any_order``, the tests must also pass on the course's app when they run
-    in the opposite order: no test may need what another did first."""
+    in the opposite order: no test may need what another did first. With ``in_cases``, at
+    least one of ``bugs`` must fail a test that runs once per case (a parametrized test or a
+    subtest), judged by the tests pytest ran, not by the source."""
     from checker.runtime.failures import CheckFailed
 
     every = {version.name: version for version in (THE_APP, *correct, *bugs, *also)}
@@ -515,6 +538,17 @@ def expect_catches(
         raise CheckFailed(
             f"{some} of the app with a bug passed all your tests:\n{lines}",
             expected="a test that fails",
+            actual=None,
+        )
+    if in_cases and bugs and not any(
+        test.is_case for version in bugs for test in runs[version.name].failing
+    ):
+        lines = "\n".join(f"  - {version.about}" for version in bugs)
+        raise CheckFailed(
+            "Your tests catch these bugs, but none with a test that runs once per case (a "
+            "parametrized test, or unittest's subTest), which is what this task is about:\n"
+            f"{lines}",
+            expected="a test run once per case that fails",
             actual=None,
         )
 

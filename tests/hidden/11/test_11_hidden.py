@@ -20,7 +20,9 @@ def test_the_tests_pass_on_another_correct_version(suite):
 
 @pytest.mark.task("parametrized")
 def test_the_tests_catch_the_hidden_edge_case_bugs(suite):
-    expect_catches(suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG)
+    expect_catches(
+        suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG, in_cases=True
+    )
 
 
 @pytest.mark.task("cli")
