@@ -82,6 +82,7 @@ def test_a_run_that_hangs_is_killed_with_what_it_started(tmp_path: Path):
     started = time.monotonic()
     found = suite.run(folder, "todo/tests", {"": {}}, timeout=2.0)[""]
     assert found.status == "timeout", found
+    assert found.detail == "test_hang.py::test_sleeps was still running after 2 s", found
     assert time.monotonic() - started < 10
     time.sleep(0.2)
     for entry in Path("/proc").iterdir():
@@ -90,6 +91,21 @@ def test_a_run_that_hangs_is_killed_with_what_it_started(tmp_path: Path):
         except OSError:
             continue
         assert b"time.sleep(31.5)" not in command, "the test's own child outlived the run"
+
+
+def test_runs_that_hang_stop_when_the_budget_is_spent_and_say_what_hung(tmp_path: Path):
+    test = "import time\n\ndef test_fine():\n    pass\n\ndef test_stuck():\n    time.sleep(60)\n"
+    folder = workspace(tmp_path, {"conftest.py": "", "test_hang.py": test})
+    versions = {name: {"todo/extra.py": f"# {name}\n"} for name in ("a", "b", "c")}
+    started = time.monotonic()
+    found = suite.run(folder, "todo/tests", versions, jobs=1, timeout=20.0, budget=2.0)
+    assert time.monotonic() - started < 10
+    assert all(run.status == "timeout" for run in found.values()), found
+    details = sorted(run.detail for run in found.values())
+    assert details[0] == "test_hang.py::test_stuck was still running after 2 s", details
+    assert details[1] == details[2] == (
+        "the checks' time ran out before this run of them began; in another, " + details[0]
+    ), details
 
 
 def test_a_syntax_error_says_where_and_an_exit_is_a_crash(tmp_path: Path):

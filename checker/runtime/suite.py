@@ -34,7 +34,7 @@ REPORT = ".suite-report.jsonl"
 OUTPUT = ".suite-output"
 REPORT_LIMIT = 1024 * 1024  # bytes of report read; a longer one is refused
 MOST_TESTS = 2000  # test results kept from one run
-RUN_TIMEOUT = 30.0  # seconds one run against the course's own app may take
+RUN_TIMEOUT = 30.0  # seconds one run may take, unless the checks are given longer
 FILE_LIMIT = 64 * 1024 * 1024  # bytes any one file a run writes may hold
 MOST_KEPT = 512  # runs whose results are kept; more, and the oldest are forgotten
 JOBS = 2  # runs at once
@@ -109,12 +109,16 @@ def run(
     timeout: float = RUN_TIMEOUT,
     backwards: bool = False,
     salt: str = "",
+    budget: float | None = None,
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
     With ``backwards``, each run takes the tests in the opposite order to pytest's. ``salt``
     ends each of the app's modules in every copy as a comment, so that no version's source is
-    the same from one seed to the next."""
+    the same from one seed to the next. Each run may take ``timeout`` seconds, and all of them
+    ``budget``: when it is spent, the runs still going are stopped and the rest never start
+    (each a "timeout" that says so), so a suite that hangs is told which test hung before the
+    check itself runs out of time."""
     replaced = {name.split("/")[0] for files in versions.values() for name in files}
     trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
     base = _digest_trees(workspace, trees, f"{tests} {backwards} {salt}")
@@ -135,9 +139,16 @@ def run(
     random.SystemRandom().shuffle(pending)
     scratch = Path(tempfile.mkdtemp(prefix="suite-"))
     running: dict[int, tuple[str, str, Path, float]] = {}
+    ends = None if budget is None else time.monotonic() + budget
+    stuck = ""  # what the first run out of time was doing
     try:
         queue = list(enumerate(pending))
         while queue or running:
+            if queue and ends is not None and time.monotonic() >= ends:
+                late = "the checks' time ran out before this run of them began"
+                for _, (name, _, _) in queue:
+                    found[name] = SuiteRun("timeout", (), f"{late}; in another, {stuck}" if stuck else late)
+                queue.clear()
             while queue and len(running) < max(1, jobs):
                 _, (name, key, files) = queue.pop(0)
                 folder = Path(tempfile.mkdtemp(prefix="run-", dir=scratch))
@@ -146,11 +157,14 @@ def run(
                 running[_start(folder, tests, backwards)] = (name, key, folder, time.monotonic())
             time.sleep(0.005)
             for pid, (name, key, folder, started) in list(running.items()):
-                status = _finished(pid, started, timeout)
+                limit = timeout if ends is None else min(timeout, ends - started)
+                status = _finished(pid, started, limit)
                 if status is None:
                     continue
                 del running[pid]
-                result = _result(status, folder, tests)
+                result = _result(status, folder, tests, max(0.0, limit))
+                if result.status == "timeout" and not stuck:
+                    stuck = result.detail
                 if result.status not in ("timeout", "crashed"):
                     _CACHE[key] = result.to_data()  # a run the machine cut short may go better
                     while len(_CACHE) > MOST_KEPT:
@@ -244,10 +258,11 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _result(status: int, folder: Path, tests: str) -> SuiteRun:
+def _result(status: int, folder: Path, tests: str, timeout: float = RUN_TIMEOUT) -> SuiteRun:
+    report, running = _read_report(folder / REPORT, tests, str(folder) + os.sep)
     if status == -1:
-        return SuiteRun("timeout", (), "")
-    report = _read_report(folder / REPORT, tests, str(folder) + os.sep)
+        stuck = f"{running} was still running" if running else "pytest was still collecting them"
+        return SuiteRun("timeout", report.tests, f"{stuck} after {timeout:.0f} s")
     if os.WIFSIGNALED(status):
         return SuiteRun("crashed", report.tests, f"killed by signal {os.WTERMSIG(status)}")
     code = os.WEXITSTATUS(status)
@@ -257,6 +272,8 @@ def _result(status: int, folder: Path, tests: str) -> SuiteRun:
         return report
     if report.status == "unfinished":
         detail = f"it exited with status {code} before pytest finished: did a test end the process?"
+        if running:
+            detail = f"it exited with status {code} while {running} was running"
         return SuiteRun("crashed", report.tests, detail)
     outcome = _PYTEST_EXIT[code]
     if outcome in ("interrupted", "internal", "usage"):
@@ -266,38 +283,44 @@ def _result(status: int, folder: Path, tests: str) -> SuiteRun:
     return SuiteRun(outcome, report.tests, report.detail)
 
 
-def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
+def _read_report(path: Path, tests: str, copy: str) -> tuple[SuiteRun, str]:
     """The reporter's lines, each checked; the status is decided by the caller. Paths inside
-    the run's copy (``copy``) are shown relative to it, the same in every run."""
+    the run's copy (``copy``) are shown relative to it, the same in every run. Also the test
+    that had started and not finished when the report ends ("" for none)."""
     try:
         with open(path, "rb") as stream:
             data = stream.read(REPORT_LIMIT + 1)
     except OSError:
-        return SuiteRun("none", (), "")
+        return SuiteRun("none", (), ""), ""
     if len(data) > REPORT_LIMIT:
-        return SuiteRun("broken", (), "the report of the tests was larger than 1 MB")
+        return SuiteRun("broken", (), "the report of the tests was larger than 1 MB"), ""
     results: dict[str, TestResult] = {}
     problems: list[str] = []
     ended = False
+    running = ""  # the test last started, until its result comes
     prefix = tests.rstrip("/") + "/"
     for line in data.decode("utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
             kind, name, outcome, reason = (str(entry[k]) for k in ("kind", "name", "outcome", "reason"))
         except (ValueError, KeyError, TypeError):
-            return SuiteRun("broken", (), "the report of the tests was not in the expected form")
+            return SuiteRun("broken", (), "the report of the tests was not in the expected form"), ""
         name = name[len(prefix) :] if name.startswith(prefix) else name
         reason = reason.replace(copy, "")
         if kind == "end":
             ended = True
+        elif kind == "start":
+            running = name
         elif kind == "collect":
             problems.append(f"{name or tests}: {reason}")
         elif kind == "test" and len(results) < MOST_TESTS:
             known = results.get(name)
             if known is None or known.outcome in ("passed", "skipped"):
                 results[name] = TestResult(name, outcome, reason)
+        elif kind == "finish":
+            running = ""
     status = "" if ended else "unfinished"
-    return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]))
+    return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5])), running[:300]
 
 
 def _child(folder: Path, tests: str, backwards: bool) -> None:
@@ -370,6 +393,12 @@ class _Reporter:
         entry = {"kind": kind, "name": name, "outcome": outcome, "reason": reason}
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self._write("start", nodeid, "", "")  # a run out of time names the test it was in
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        self._write("finish", nodeid, "", "")
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         subtest = getattr(pytest, "SubtestReport", None)  # pytest 9 and later
@@ -462,21 +491,31 @@ class Suite:
     """The learner's test suite, run against versions of the course's app (the ``suite``
     fixture): ``suite.run(THE_APP, *bugs)``."""
 
-    def __init__(self, target: Any, tests: str, salt: str = "") -> None:
+    def __init__(
+        self,
+        target: Any,
+        tests: str,
+        salt: str = "",
+        timeout: float = RUN_TIMEOUT,
+        budget: float | None = None,
+    ) -> None:
         self._target = target
         self.tests = tests  # the folder of the learner's tests, relative to the exercise
         self._salt = salt  # ends each app module of every run: a source no suite has seen
+        self.timeout = timeout  # seconds each run may take
+        self.budget = budget  # seconds all the runs of one call may take
 
     def run(
-        self, *versions: Version, timeout: float = RUN_TIMEOUT, backwards: bool = False
+        self, *versions: Version, timeout: float | None = None, backwards: bool = False
     ) -> dict[str, SuiteRun]:
         """Each version's run, by its name ("" for the course's own app); with ``backwards``,
         each run takes the tests in the opposite order."""
         from checker.runtime import probes
 
+        timeout = self.timeout if timeout is None else timeout
         asked = {version.name: dict(version.files) for version in versions}
         data = self._target.probe(
-            probes.suite, (self.tests, asked, timeout, backwards, self._salt), "app"
+            probes.suite, (self.tests, asked, timeout, backwards, self._salt, self.budget), "app"
         )
         if not isinstance(data, dict):
             data = {}
@@ -555,7 +594,7 @@ def expect_catches(
 
 def _on_the_app(found: SuiteRun, tests: str) -> str:
     if found.status == "timeout":
-        return f"Your tests in {tests}/ did not finish against the course's app (given {RUN_TIMEOUT:g} s)."
+        return f"Your tests in {tests}/ did not finish against the course's app: {found.detail}."
     if found.status == "crashed":
         return f"The run of your tests in {tests}/ ended abruptly ({found.detail})."
     if found.status == "broken":
@@ -571,7 +610,7 @@ def _on_the_app(found: SuiteRun, tests: str) -> str:
 
 def _what_failed(found: SuiteRun) -> str:
     if found.status == "timeout":
-        return f"  they did not finish (given {RUN_TIMEOUT:g} s)"
+        return f"  they did not finish: {found.detail}"
     if found.status == "crashed":
         return f"  the run ended abruptly ({found.detail})"
     if found.status == "broken":
