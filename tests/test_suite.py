@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from checker.grade import cohort
 from checker.grade.cohort import Options
 from checker.grade.gradebook import Gradebook
 from checker.runtime import runner, suite
+from checker.runtime.failures import CheckFailed
 from checker.runtime.suite import versions_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +129,69 @@ def test_a_report_not_in_its_form_is_a_broken_run(tmp_path: Path):
     found = suite.run(folder, "todo/tests", {"": {}})[""]
     assert found.status == "broken" and not found.passed
     assert suite.SuiteRun.from_data({"status": "passed", "tests": "all"}).status == "broken"
+
+
+def test_a_database_file_every_run_shares_is_found_and_named(tmp_path: Path):
+    fixed = tmp_path / "shared.sqlite"
+    conftest = (
+        "import tempfile\n\nimport pytest\n\nfrom todo import create_app\nfrom todo.db import init_db\n\n"
+        "@pytest.fixture(params=['fixed', 'own'])\n"
+        "def app(request):\n"
+        f"    path = {str(fixed)!r} if request.param == 'fixed' else tempfile.mkstemp()[1]\n"
+        "    app = create_app({'TESTING': True, 'DATABASE': path})\n"
+        "    with app.app_context():\n"
+        "        init_db()\n"
+        "    return app\n"
+    )
+    test = "def test_list(app):\n    assert app.test_client().get('/todos').get_json() == []\n"
+    folder = workspace(tmp_path / "app", {"conftest.py": conftest, "test_a.py": test})
+    versions = {name: {"todo/extra.py": f"# {name}\n"} for name in ("a", "b")}
+    found = suite.run(folder, "todo/tests", versions)
+    assert all(str(fixed) in run.databases and len(run.databases) == 2 for run in found.values())
+    note = suite._shared(found)
+    assert str(fixed) in note and "same file in every run" in note, note
+    assert "tmp" in note and suite._shared({"a": found["a"]}) == ""
+
+
+class Canned:
+    """A stand-in for the suite fixture, whose runs are given."""
+
+    tests = "todo/tests"
+
+    def __init__(self, runs: dict[str, suite.SuiteRun]) -> None:
+        self.runs = runs
+
+    def run(self, *versions: suite.Version, **options: object) -> dict[str, suite.SuiteRun]:
+        return {version.name: self.runs[version.name] for version in versions}
+
+
+def test_a_correct_version_failed_by_a_shared_database_blames_the_file_not_the_wording():
+    passing = suite.SuiteRun("passed", (suite.TestResult("test_a.py::test_a", "passed"),))
+    failing = suite.SuiteRun(
+        "failed", (suite.TestResult("test_a.py::test_a", "failed", "assert [1] == []"),)
+    )
+    shared = ("/tmp/todo.sqlite",)
+    correct = suite.Version("other", "written another way")
+    runs = {"": replace(passing, databases=shared), "other": replace(failing, databases=shared)}
+    with pytest.raises(CheckFailed) as failed:
+        suite.expect_catches(Canned(runs), [], [correct])  # type: ignore[arg-type]
+    message = str(failed.value)
+    assert "/tmp/todo.sqlite) is the same file in every run" in message, message
+    assert "wording of an error" not in message, message
+    runs = {"": passing, "other": failing}
+    with pytest.raises(CheckFailed) as failed:
+        suite.expect_catches(Canned(runs), [], [correct])  # type: ignore[arg-type]
+    assert "wording of an error" in str(failed.value)
+
+
+def test_a_bug_missed_inside_a_held_app_context_names_that_likely_cause():
+    passing = suite.SuiteRun("passed", (suite.TestResult("test_a.py::test_a", "passed"),))
+    bug = suite.Version("bug", "a new to-do is never committed", "fixtures", (), "held open")
+    for held, said in [(True, True), (False, False)]:
+        runs = {"": passing, "bug": replace(passing, context=held)}
+        with pytest.raises(CheckFailed) as failed:
+            suite.expect_catches(Canned(runs), [bug], [])  # type: ignore[arg-type]
+        assert ("held open" in str(failed.value)) is said, failed.value
 
 
 def test_every_bug_and_variant_names_its_task_and_changes_the_app():
