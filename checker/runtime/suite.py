@@ -39,6 +39,7 @@ RUN_TIMEOUT = 30.0  # seconds one run may take, unless the checks are given long
 FILE_LIMIT = 64 * 1024 * 1024  # bytes any one file a run writes may hold
 MOST_KEPT = 512  # runs whose results are kept; more, and the oldest are forgotten
 JOBS = 2  # runs at once
+BAD_FORM = "was not in the expected form"
 _PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal", 4: "usage", 5: "none"}
 _IGNORED = shutil.ignore_patterns("__pycache__", "instance", ".*", "*.pyc")
 
@@ -156,8 +157,9 @@ def run(
         while queue or running:
             if queue and ends is not None and time.monotonic() >= ends:
                 late = "the checks' time ran out before this run of them began"
+                late += f"; in another, {stuck}" if stuck else ""
                 for _, (name, _, _) in queue:
-                    found[name] = SuiteRun("timeout", (), f"{late}; in another, {stuck}" if stuck else late)
+                    found[name] = SuiteRun("timeout", (), late)
                 queue.clear()
             while queue and len(running) < max(1, jobs):
                 _, (name, key, files) = queue.pop(0)
@@ -283,7 +285,7 @@ def _verdict(status: int, report: SuiteRun, running: str, timeout: float) -> Sui
     code = os.WEXITSTATUS(status)
     if code not in _PYTEST_EXIT:
         return SuiteRun("crashed", report.tests, f"the test run exited with status {code}")
-    if report.status == "broken" and report.detail.startswith("the report"):
+    if report.status == "broken" and report.detail.startswith("the report"):  # its form, size
         return report
     if report.status == "unfinished":
         detail = f"it exited with status {code} before pytest finished: did a test end the process?"
@@ -321,7 +323,7 @@ def _read_report(path: Path, tests: str, copy: str) -> tuple[SuiteRun, str]:
             entry = json.loads(line)
             kind, name, outcome, reason = (str(entry[k]) for k in ("kind", "name", "outcome", "reason"))
         except (ValueError, KeyError, TypeError):
-            return SuiteRun("broken", (), "the report of the tests was not in the expected form"), ""
+            return SuiteRun("broken", (), f"the report of the tests {BAD_FORM}"), ""
         name = name[len(prefix) :] if name.startswith(prefix) else name
         reason = reason.replace(copy, "")
         if kind == "end":
@@ -342,7 +344,9 @@ def _read_report(path: Path, tests: str, copy: str) -> tuple[SuiteRun, str]:
         elif kind == "finish":
             running = ""
     status = "" if ended else "unfinished"
-    found = SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]), tuple(databases), context)
+    found = SuiteRun(
+        status, tuple(results.values()), "; ".join(problems[:5]), tuple(databases), context
+    )
     return found, running[:300]
 
 
