@@ -358,7 +358,7 @@ def suite(request: pytest.FixtureRequest, _workbook_learner: str) -> Suite:
     """The learner's own tests, run against versions of the course's app (``course_app``)."""
     import posixpath
 
-    from checker.runtime.suite import Suite
+    from checker.runtime.suite import RUN_TIMEOUT, Suite
 
     exercise = _exercise(request, "suite")
     folder = posixpath.commonpath([posixpath.dirname(name) for name in exercise.files])
@@ -370,7 +370,13 @@ def suite(request: pytest.FixtureRequest, _workbook_learner: str) -> Suite:
     # A comment from the seed ends the app's modules in every run: a suite that recognises the
     # app by its source (a digest of the files) meets a source it has never seen.
     salt = f"workbook {seed}"
-    return Suite(_learner(request, _workbook_learner), folder or ".", salt)
+    # A check may take `deadline`: each run of the learner's tests an eighth of it (at least
+    # RUN_TIMEOUT), and one batch of runs what leaves time for the check's other, shorter one.
+    # So --check-timeout gives the runs longer too, and a suite that hangs hears which test hung.
+    deadline = max(request.config.stash[run_key].timeout, exercise.sandbox.timeout or 0.0)
+    timeout = max(RUN_TIMEOUT, deadline / 8)
+    budget = max(timeout, deadline - 2 * timeout)
+    return Suite(_learner(request, _workbook_learner), folder or ".", salt, timeout, budget)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -119,6 +119,7 @@ def suite(
     timeout: float,
     backwards: bool = False,
     salt: str = "",
+    budget: float | None = None,
 ) -> Any:
     """Run the learner's tests (the folder ``tests``) against versions of the course's app, each
     the files that replace the app's (module 11); each run as plain data, by version name. Runs
@@ -135,6 +136,7 @@ def suite(
         timeout=float(timeout),
         backwards=bool(backwards),
         salt=str(salt),
+        budget=None if budget is None else float(budget),
     )
     return {name: result.to_data() for name, result in found.items()}
 

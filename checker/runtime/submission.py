@@ -56,7 +56,34 @@ def strays(exercise: Exercise, folder: Path, shown: str | None = None) -> list[s
                 f"Note: {where} is not checked: only {expected} is (exercise.toml lists the"
                 " files you write). Put your code there."
             )
+    for name, top in _below_the_learners_folders(exercise, folder, owned):
+        where = f"{shown}/{name}" if shown is not None else display_path(folder / name)
+        notes.append(
+            f"Note: {where} is not checked: only {expected} are, not the files in folders"
+            f" inside {top}/ (exercise.toml lists the files you write)."
+        )
     return notes
+
+
+def _below_the_learners_folders(
+    exercise: Exercise, folder: Path, owned: set[str]
+) -> list[tuple[str, str]]:
+    """Python files in folders below one whose Python files the learner writes (``todo/tests/``
+    for ``todo/tests/*.py``) that no pattern of ``files`` matches, each with that folder: tests
+    in ``todo/tests/api/``, say, which the checks never run."""
+    import posixpath
+    import re
+
+    found: dict[str, str] = {}
+    for pattern in exercise.files:
+        top = posixpath.dirname(pattern)
+        if not top or not pattern.endswith(".py") or re.search(r"[*?\[]", top):
+            continue
+        for path in sorted((folder / top).glob("*/**/*.py")):
+            name = path.relative_to(folder).as_posix()
+            if "__pycache__" not in path.parts and name not in owned:
+                found.setdefault(name, top)
+    return list(found.items())
 
 
 class Submission(Mapping[str, str]):

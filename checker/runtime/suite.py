@@ -23,8 +23,8 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +34,12 @@ REPORT = ".suite-report.jsonl"
 OUTPUT = ".suite-output"
 REPORT_LIMIT = 1024 * 1024  # bytes of report read; a longer one is refused
 MOST_TESTS = 2000  # test results kept from one run
-RUN_TIMEOUT = 30.0  # seconds one run against the course's own app may take
+MOST_DATABASES = 20  # database files outside its copy kept from one run
+RUN_TIMEOUT = 30.0  # seconds one run may take, unless the checks are given longer
 FILE_LIMIT = 64 * 1024 * 1024  # bytes any one file a run writes may hold
 MOST_KEPT = 512  # runs whose results are kept; more, and the oldest are forgotten
 JOBS = 2  # runs at once
+BAD_FORM = "was not in the expected form"
 _PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal", 4: "usage", 5: "none"}
 _IGNORED = shutil.ignore_patterns("__pycache__", "instance", ".*", "*.pyc")
 
@@ -48,9 +50,16 @@ _CACHE: dict[str, dict[str, Any]] = {}
 class TestResult:
     """One of the learner's tests in one run: its name, outcome and pytest's short reason."""
 
-    name: str  # "test_todo.py::test_create[milk]"
+    name: str  # "test_todo.py::test_create[milk]"; a failed subtest: "...::test_a [x=1]"
     outcome: str  # "passed", "failed", "error" (in a fixture) or "skipped"
     reason: str = ""
+
+    @property
+    def is_case(self) -> bool:
+        """One case of a test that runs once per case: a parametrized test (pytest names each
+        case ``test_a[...]``, whichever way it was parametrized) or a subtest (unittest's
+        ``subTest``, pytest's ``subtests``), which the reporter names ``test_a [...]``."""
+        return self.name.endswith("]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class SuiteRun:
     status: str  # "passed", "failed", "none" (no tests), "broken", "timeout" or "crashed"
     tests: tuple[TestResult, ...] = ()
     detail: str = ""  # collection errors, or how the run ended
+    databases: tuple[str, ...] = ()  # SQLite files the tests opened outside the run's copy
+    context: bool = False  # a test ran inside an app context (that a fixture holds open)
 
     @property
     def passed(self) -> bool:
@@ -80,17 +91,24 @@ class SuiteRun:
                 for name, outcome, reason in data["tests"][:MOST_TESTS]
             )
             detail = data["detail"]
+            databases = data.get("databases", [])
+            context = data.get("context", False)
             if not isinstance(status, str) or not isinstance(detail, str):
                 raise TypeError
-        except (KeyError, TypeError, ValueError):
+            if not isinstance(databases, list) or not isinstance(context, bool):
+                raise TypeError
+        except (KeyError, TypeError, ValueError, AttributeError):
             return cls("broken", (), "the run's report was not in the expected form")
-        return cls(status, tests, detail)
+        kept = tuple(str(path) for path in databases[:MOST_DATABASES])
+        return cls(status, tests, detail, kept, context)
 
     def to_data(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "tests": [[t.name, t.outcome, t.reason] for t in self.tests],
             "detail": self.detail,
+            "databases": list(self.databases),
+            "context": self.context,
         }
 
 
@@ -102,12 +120,16 @@ def run(
     timeout: float = RUN_TIMEOUT,
     backwards: bool = False,
     salt: str = "",
+    budget: float | None = None,
 ) -> dict[str, SuiteRun]:
     """Run the tests in ``workspace/tests`` against each version: its name, and the files (path
     relative to ``workspace``, text) that replace the course's. Returns each version's run.
     With ``backwards``, each run takes the tests in the opposite order to pytest's. ``salt``
     ends each of the app's modules in every copy as a comment, so that no version's source is
-    the same from one seed to the next."""
+    the same from one seed to the next. Each run may take ``timeout`` seconds, and all of them
+    ``budget``: when it is spent, the runs still going are stopped and the rest never start
+    (each a "timeout" that says so), so a suite that hangs is told which test hung before the
+    check itself runs out of time."""
     replaced = {name.split("/")[0] for files in versions.values() for name in files}
     trees = sorted({tests.split("/")[0], *replaced})  # what each run's copy holds
     base = _digest_trees(workspace, trees, f"{tests} {backwards} {salt}")
@@ -128,9 +150,17 @@ def run(
     random.SystemRandom().shuffle(pending)
     scratch = Path(tempfile.mkdtemp(prefix="suite-"))
     running: dict[int, tuple[str, str, Path, float]] = {}
+    ends = None if budget is None else time.monotonic() + budget
+    stuck = ""  # what the first run out of time was doing
     try:
         queue = list(enumerate(pending))
         while queue or running:
+            if queue and ends is not None and time.monotonic() >= ends:
+                late = "the checks' time ran out before this run of them began"
+                late += f"; in another, {stuck}" if stuck else ""
+                for _, (name, _, _) in queue:
+                    found[name] = SuiteRun("timeout", (), late)
+                queue.clear()
             while queue and len(running) < max(1, jobs):
                 _, (name, key, files) = queue.pop(0)
                 folder = Path(tempfile.mkdtemp(prefix="run-", dir=scratch))
@@ -139,11 +169,14 @@ def run(
                 running[_start(folder, tests, backwards)] = (name, key, folder, time.monotonic())
             time.sleep(0.005)
             for pid, (name, key, folder, started) in list(running.items()):
-                status = _finished(pid, started, timeout)
+                limit = timeout if ends is None else min(timeout, ends - started)
+                status = _finished(pid, started, limit)
                 if status is None:
                     continue
                 del running[pid]
-                result = _result(status, folder, tests)
+                result = _result(status, folder, tests, max(0.0, limit))
+                if result.status == "timeout" and not stuck:
+                    stuck = result.detail
                 if result.status not in ("timeout", "crashed"):
                     _CACHE[key] = result.to_data()  # a run the machine cut short may go better
                     while len(_CACHE) > MOST_KEPT:
@@ -237,19 +270,27 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _result(status: int, folder: Path, tests: str) -> SuiteRun:
+def _result(status: int, folder: Path, tests: str, timeout: float = RUN_TIMEOUT) -> SuiteRun:
+    report, running = _read_report(folder / REPORT, tests, str(folder) + os.sep)
+    found = _verdict(status, report, running, timeout)
+    return replace(found, databases=report.databases, context=report.context)
+
+
+def _verdict(status: int, report: SuiteRun, running: str, timeout: float) -> SuiteRun:
     if status == -1:
-        return SuiteRun("timeout", (), "")
-    report = _read_report(folder / REPORT, tests, str(folder) + os.sep)
+        stuck = f"{running} was still running" if running else "pytest was still collecting them"
+        return SuiteRun("timeout", report.tests, f"{stuck} after {timeout:.0f} s")
     if os.WIFSIGNALED(status):
         return SuiteRun("crashed", report.tests, f"killed by signal {os.WTERMSIG(status)}")
     code = os.WEXITSTATUS(status)
     if code not in _PYTEST_EXIT:
         return SuiteRun("crashed", report.tests, f"the test run exited with status {code}")
-    if report.status == "broken" and report.detail.startswith("the report"):
+    if report.status == "broken" and report.detail.startswith("the report"):  # its form, size
         return report
     if report.status == "unfinished":
         detail = f"it exited with status {code} before pytest finished: did a test end the process?"
+        if running:
+            detail = f"it exited with status {code} while {running} was running"
         return SuiteRun("crashed", report.tests, detail)
     outcome = _PYTEST_EXIT[code]
     if outcome in ("interrupted", "internal", "usage"):
@@ -259,38 +300,54 @@ def _result(status: int, folder: Path, tests: str) -> SuiteRun:
     return SuiteRun(outcome, report.tests, report.detail)
 
 
-def _read_report(path: Path, tests: str, copy: str) -> SuiteRun:
+def _read_report(path: Path, tests: str, copy: str) -> tuple[SuiteRun, str]:
     """The reporter's lines, each checked; the status is decided by the caller. Paths inside
-    the run's copy (``copy``) are shown relative to it, the same in every run."""
+    the run's copy (``copy``) are shown relative to it, the same in every run. Also the test
+    that had started and not finished when the report ends ("" for none)."""
     try:
         with open(path, "rb") as stream:
             data = stream.read(REPORT_LIMIT + 1)
     except OSError:
-        return SuiteRun("none", (), "")
+        return SuiteRun("none", (), ""), ""
     if len(data) > REPORT_LIMIT:
-        return SuiteRun("broken", (), "the report of the tests was larger than 1 MB")
+        return SuiteRun("broken", (), "the report of the tests was larger than 1 MB"), ""
     results: dict[str, TestResult] = {}
     problems: list[str] = []
+    databases: list[str] = []
+    context = False
     ended = False
+    running = ""  # the test last started, until its result comes
     prefix = tests.rstrip("/") + "/"
     for line in data.decode("utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
             kind, name, outcome, reason = (str(entry[k]) for k in ("kind", "name", "outcome", "reason"))
         except (ValueError, KeyError, TypeError):
-            return SuiteRun("broken", (), "the report of the tests was not in the expected form")
+            return SuiteRun("broken", (), f"the report of the tests {BAD_FORM}"), ""
         name = name[len(prefix) :] if name.startswith(prefix) else name
         reason = reason.replace(copy, "")
         if kind == "end":
             ended = True
+        elif kind == "start":
+            running = name
+        elif kind == "database":
+            if name not in databases and len(databases) < MOST_DATABASES:
+                databases.append(name[:500])
+        elif kind == "context":
+            context = True
         elif kind == "collect":
             problems.append(f"{name or tests}: {reason}")
         elif kind == "test" and len(results) < MOST_TESTS:
             known = results.get(name)
             if known is None or known.outcome in ("passed", "skipped"):
                 results[name] = TestResult(name, outcome, reason)
+        elif kind == "finish":
+            running = ""
     status = "" if ended else "unfinished"
-    return SuiteRun(status, tuple(results.values()), "; ".join(problems[:5]))
+    found = SuiteRun(
+        status, tuple(results.values()), "; ".join(problems[:5]), tuple(databases), context
+    )
+    return found, running[:300]
 
 
 def _child(folder: Path, tests: str, backwards: bool) -> None:
@@ -325,7 +382,9 @@ def _child(folder: Path, tests: str, backwards: bool) -> None:
         args = [tests, "-p", "no:terminal", "-p", "no:cacheprovider", "-c", os.devnull,
                 "--rootdir", str(folder), "--basetemp", str(folder / ".tmp"),
                 "-W", "ignore::DeprecationWarning"]  # fmt: skip
-        code = int(pytest.main(args, plugins=[_Reporter(folder / REPORT, backwards)]))
+        reporter = _Reporter(folder / REPORT, backwards)
+        sys.addaudithook(reporter.database_opened(str(folder)))
+        code = int(pytest.main(args, plugins=[reporter]))
     except BaseException:  # the child must end here, whatever happened
         code = 70
     finally:
@@ -353,18 +412,59 @@ class _Reporter:
     def __init__(self, path: Path, backwards: bool = False) -> None:
         self._file = open(path, "w", encoding="utf-8")
         self._backwards = backwards
+        self._context = False
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[Any]) -> None:
         if self._backwards:  # tests that need another to run first fail this way round
             items.reverse()
 
+    def database_opened(self, inside: str) -> Callable[[str, tuple[Any, ...]], None]:
+        """An audit hook that reports each SQLite file opened outside the folder ``inside``
+        (the run's copy): one the same in every run is shared by runs made at once."""
+        seen: set[str] = set()
+
+        def hook(event: str, args: tuple[Any, ...]) -> None:
+            if event != "sqlite3.connect" or not args or len(seen) >= MOST_DATABASES:
+                return
+            try:
+                path = os.fsdecode(args[0])
+            except TypeError:
+                return
+            if path in ("", ":memory:") or path.startswith("file:"):
+                return
+            path = os.path.abspath(path)
+            if not path.startswith(inside + os.sep) and path not in seen:
+                seen.add(path)
+                self._write("database", path, "", "")
+
+        return hook
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(self, item: Any) -> None:
+        import flask
+
+        if not self._context and flask.has_app_context():  # pushed by a fixture, held open
+            self._context = True
+            self._write("context", item.nodeid, "", "")
+
     def _write(self, kind: str, name: str, outcome: str, reason: str) -> None:
         entry = {"kind": kind, "name": name, "outcome": outcome, "reason": reason}
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
 
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self._write("start", nodeid, "", "")  # a run out of time names the test it was in
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        self._write("finish", nodeid, "", "")
+
     def pytest_runtest_logreport(self, report: Any) -> None:
+        subtest = getattr(pytest, "SubtestReport", None)  # pytest 9 and later
+        if subtest is not None and isinstance(report, subtest):
+            if report.failed:  # a case of its test, named as one: "test_a [x=1]"
+                self._write("test", f"{report.nodeid} [{_case(report)}]", "failed", _short(report))
+            return
         if report.when == "call" or not report.passed:
             outcome = report.outcome if report.when == "call" or report.skipped else "error"
             self._write("test", report.nodeid, outcome, _short(report))
@@ -376,6 +476,14 @@ class _Reporter:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
         self._write("end", "", str(int(exitstatus)), "")
+
+
+def _case(report: Any) -> str:
+    """A subtest's message and values, as pytest shows them (``query='?done=true'``)."""
+    context = report.context
+    parts = [str(context.msg)] if context.msg is not None else []
+    parts += [f"{key}={value}" for key, value in context.kwargs.items()]
+    return ", ".join(parts)[:200] or "subtest"
 
 
 def _short(report: Any) -> str:
@@ -411,6 +519,9 @@ class Version:
     about: str
     task: str = ""
     files: tuple[tuple[str, str], ...] = ()
+    # Said when this bug gets through tests that ran inside an app context a fixture holds
+    # open, where it likely goes unseen (bug.toml's ``context_held``).
+    context_held: str = ""
 
 
 def versions_in(folder: Path, task: str | None = None) -> list[Version]:
@@ -429,7 +540,13 @@ def versions_in(folder: Path, task: str | None = None) -> list[Version]:
             for path in sorted(place.rglob("*"))
             if path.is_file() and path.suffix != ".toml" and "__pycache__" not in path.parts
         )
-        version = Version(place.name, str(data["about"]), str(data.get("task", "")), files)
+        version = Version(
+            place.name,
+            str(data["about"]),
+            str(data.get("task", "")),
+            files,
+            str(data.get("context_held", "")),
+        )
         if task is None or version.task == task:
             found.append(version)
     return found
@@ -442,21 +559,31 @@ class Suite:
     """The learner's test suite, run against versions of the course's app (the ``suite``
     fixture): ``suite.run(THE_APP, *bugs)``."""
 
-    def __init__(self, target: Any, tests: str, salt: str = "") -> None:
+    def __init__(
+        self,
+        target: Any,
+        tests: str,
+        salt: str = "",
+        timeout: float = RUN_TIMEOUT,
+        budget: float | None = None,
+    ) -> None:
         self._target = target
         self.tests = tests  # the folder of the learner's tests, relative to the exercise
         self._salt = salt  # ends each app module of every run: a source no suite has seen
+        self.timeout = timeout  # seconds each run may take
+        self.budget = budget  # seconds all the runs of one call may take
 
     def run(
-        self, *versions: Version, timeout: float = RUN_TIMEOUT, backwards: bool = False
+        self, *versions: Version, timeout: float | None = None, backwards: bool = False
     ) -> dict[str, SuiteRun]:
         """Each version's run, by its name ("" for the course's own app); with ``backwards``,
         each run takes the tests in the opposite order."""
         from checker.runtime import probes
 
+        timeout = self.timeout if timeout is None else timeout
         asked = {version.name: dict(version.files) for version in versions}
         data = self._target.probe(
-            probes.suite, (self.tests, asked, timeout, backwards, self._salt), "app"
+            probes.suite, (self.tests, asked, timeout, backwards, self._salt, self.budget), "app"
         )
         if not isinstance(data, dict):
             data = {}
@@ -469,6 +596,7 @@ def expect_catches(
     correct: list[Version],
     also: Sequence[Version] = (),
     in_any_order: bool = False,
+    in_cases: bool = False,
 ) -> None:
     """Fail unless the suite passes on the course's app and on every correct version, and fails
     on every one of ``bugs``; the message names what went wrong in behaviour, not the fix.
@@ -479,14 +607,18 @@ def expect_catches(
     anything but the app's behaviour, gains nothing. A bug is caught when a test fails (or
     errors, or the run breaks, hangs or crashes on it); tests that skip themselves catch
     nothing. With ``in_any_order``, the tests must also pass on the course's app when they run
-    in the opposite order: no test may need what another did first."""
+    in the opposite order: no test may need what another did first. With ``in_cases``, at
+    least one of ``bugs`` must fail a test that runs once per case (a parametrized test or a
+    subtest), judged by the tests pytest ran, not by the source."""
     from checker.runtime.failures import CheckFailed
 
     every = {version.name: version for version in (THE_APP, *correct, *bugs, *also)}
     runs = suite.run(*every.values())
     first = runs[""]
+    shared = _shared(runs)
     if not first.passed:
-        raise CheckFailed(_on_the_app(first, suite.tests), expected="your tests pass", actual=None)
+        message = _on_the_app(first, suite.tests) + (f"\n{shared}" if shared else "")
+        raise CheckFailed(message, expected="your tests pass", actual=None)
     backwards = suite.run(THE_APP, backwards=True)[""] if in_any_order else first
     if not backwards.passed:
         raise CheckFailed(
@@ -500,11 +632,14 @@ def expect_catches(
     for version in correct:
         found = runs[version.name]
         if not found.passed:
+            why = shared or (
+                "It answers every request and command as the brief says, so a test that fails "
+                "on it checks something the brief leaves open (the wording of an error, a name "
+                "inside the code, how a row is stored)."
+            )
             raise CheckFailed(
                 f"A correct version of the app, written another way ({version.about}), failed "
-                f"your tests:\n{_what_failed(found)}\nIt answers every request and command as "
-                "the brief says, so a test that fails on it checks something the brief leaves "
-                "open (the wording of an error, a name inside the code, how a row is stored).",
+                f"your tests:\n{_what_failed(found)}\n{why}",
                 expected="your tests pass",
                 actual=None,
             )
@@ -512,16 +647,47 @@ def expect_catches(
     if missed:
         lines = "\n".join(f"  - {version.about}" for version in missed)
         some = "A version" if len(missed) == 1 else f"{len(missed)} versions"
+        likely = {v.context_held for v in missed if v.context_held and runs[v.name].context}
+        lines += "".join(f"\n{text}" for text in sorted(likely))
         raise CheckFailed(
             f"{some} of the app with a bug passed all your tests:\n{lines}",
             expected="a test that fails",
             actual=None,
         )
+    if in_cases and bugs and not any(
+        test.is_case for version in bugs for test in runs[version.name].failing
+    ):
+        lines = "\n".join(f"  - {version.about}" for version in bugs)
+        raise CheckFailed(
+            "Your tests catch these bugs, but none with a test that runs once per case (a "
+            "parametrized test, or unittest's subTest), which is what this task is about:\n"
+            f"{lines}",
+            expected="a test run once per case that fails",
+            actual=None,
+        )
+
+
+def _shared(runs: Mapping[str, SuiteRun]) -> str:
+    """What to say when runs made at once opened the same database file ("" if none did)."""
+    seen: dict[str, int] = {}
+    for found in runs.values():
+        for path in set(found.databases):
+            seen[path] = seen.get(path, 0) + 1
+    shared = sorted(path for path, count in seen.items() if count > 1)
+    if not shared:
+        return ""
+    files = ", ".join(shared[:3])
+    return (
+        f"Your tests' database ({files}) is the same file in every run of them, and the checks "
+        "run them against two versions of the app at once, so one run's to-dos turn up in the "
+        "other's and its tables are dropped under it: that, not the version, may be why tests "
+        "failed. A file in pytest's tmp_path is each test's own."
+    )
 
 
 def _on_the_app(found: SuiteRun, tests: str) -> str:
     if found.status == "timeout":
-        return f"Your tests in {tests}/ did not finish against the course's app (given {RUN_TIMEOUT:g} s)."
+        return f"Your tests in {tests}/ did not finish against the course's app: {found.detail}."
     if found.status == "crashed":
         return f"The run of your tests in {tests}/ ended abruptly ({found.detail})."
     if found.status == "broken":
@@ -537,7 +703,7 @@ def _on_the_app(found: SuiteRun, tests: str) -> str:
 
 def _what_failed(found: SuiteRun) -> str:
     if found.status == "timeout":
-        return f"  they did not finish (given {RUN_TIMEOUT:g} s)"
+        return f"  they did not finish: {found.detail}"
     if found.status == "crashed":
         return f"  the run ended abruptly ({found.detail})"
     if found.status == "broken":

@@ -4,7 +4,8 @@ The learner's tests are graded by what they catch. Each check runs them (with th
 fixture) against the course's app, which they must pass, against correct versions written
 another way (variants/), which they must pass too, and against the buggy versions of its task
 (bugs/), each of which must fail at least one test. The fixtures task also runs them the other
-way round on the course's app: a test may not need what another did first. A message names the bug that got through
+way round on the course's app: a test may not need what another did first; the parametrized
+task needs one of its bugs to fail a test that runs once per case. A message names the bug that got through
 by what the app does wrong, never by the test that would catch it.
 """
 
@@ -28,7 +29,9 @@ def test_the_tests_catch_the_basic_bugs(suite):
 
 @pytest.mark.task("parametrized")
 def test_the_tests_catch_the_edge_case_bugs(suite):
-    expect_catches(suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG)
+    expect_catches(
+        suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG, in_cases=True
+    )
 
 
 @pytest.mark.task("cli")

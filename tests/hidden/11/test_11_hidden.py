@@ -1,5 +1,5 @@
-"""Module 11's hidden checks: buggy versions of the app the learner never sees, and a correct
-version written another way, so that tests written against only the visible bugs, or against
+"""Module 11's hidden checks: buggy versions of the app the learner never sees, and correct
+versions written another way, so that tests written against only the visible bugs, or against
 the app's exact source, do not score. Run by `workbook grade ... --hidden tests/hidden`."""
 
 from pathlib import Path
@@ -14,13 +14,15 @@ EVERY_BUG = versions_in(HERE / "bugs")  # run in one batch with each task's own
 
 
 @pytest.mark.task("fixtures")
-def test_the_tests_pass_on_another_correct_version(suite):
-    expect_catches(suite, [], CORRECT, also=EVERY_BUG)
+def test_the_tests_catch_the_hidden_basic_bugs(suite):
+    expect_catches(suite, versions_in(HERE / "bugs", "fixtures"), CORRECT, also=EVERY_BUG)
 
 
 @pytest.mark.task("parametrized")
 def test_the_tests_catch_the_hidden_edge_case_bugs(suite):
-    expect_catches(suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG)
+    expect_catches(
+        suite, versions_in(HERE / "bugs", "parametrized"), CORRECT, also=EVERY_BUG, in_cases=True
+    )
 
 
 @pytest.mark.task("cli")
