@@ -16,7 +16,7 @@ from checker import course
 from checker.course.equivalents import entry_for, load_equivalents
 from checker.course.manifest import Exercise
 from checker.course.mutants import Mutant, mutants_of
-from checker.course.mutation import Score, Worker, sample, submission_with
+from checker.course.mutation import DEFAULT_BUDGET, Score, Worker, sample, submission_with
 from tests.conftest import MUTATION_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,10 @@ SAMPLE = 150  # mutants checked per module at most, so the run stays short as mo
 # Smaller samples where one mutant costs far more: each of module 11's mutants is a test suite,
 # run against the app and every buggy version of it.
 SAMPLES = {"11": 40}
+# Seconds one mutant's checks may take in all (mutation.DEFAULT_BUDGET elsewhere): one of module
+# 11's runs the suite some 20 times, about 9 s alone and past 30 s on a loaded machine, and an
+# equivalent mutant cut short would be counted as killed.
+BUDGETS = {"11": 120.0}
 JOBS = min(4, os.cpu_count() or 1)  # mutants checked at once
 # The seed every mutant's checks draw their inputs from, as in tests/test_course.py.
 SEED = int(os.environ.get("WORKBOOK_SEED") or "20261201")
@@ -68,7 +72,8 @@ def test_checks_kill_the_mutants_of_the_solution(
         submission_with(solution, mutant, tmp_path / str(index))
         for index, mutant in enumerate(checked)
     ]
-    with Worker(exercise.directory, solution, jobs=JOBS, seed=SEED) as worker:
+    budget = BUDGETS.get(exercise.id, DEFAULT_BUDGET)
+    with Worker(exercise.directory, solution, jobs=JOBS, seed=SEED, budget=budget) as worker:
         assert not worker.solution.broken, worker.solution.broken
         assert not worker.solution.killed, (
             f"the unmutated solution does not pass: {worker.solution.reason}"
