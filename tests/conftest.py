@@ -8,9 +8,12 @@ import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from checker.course.manifest import Exercise
 
 pytest_plugins = ["pytester"]
 
@@ -354,6 +357,24 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (folder / f"test_{number}.py").write_text(CHECKS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def map_checks(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The exercises each call of the course map checked, in order (calls that checked none
+    are left out)."""
+    from checker.course import progress
+
+    checked: list[list[str]] = []
+    real = progress._check
+
+    def counting(exercises: Sequence[Exercise]) -> list[progress.Checked]:
+        if exercises:
+            checked.append(sorted(exercise.id for exercise in exercises))
+        return real(exercises)
+
+    monkeypatch.setattr(progress, "_check", counting)
+    return checked
 
 
 OVERLAY_NOTES = ("expected.toml", "about.toml")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from checker import course as course_module
 from checker.cli import main
-from checker.course import handin, progress, state
+from checker.course import handin, state
 from checker.grade import intake
 from tests.conftest import ROOT, SOLUTION, STARTER
 
@@ -119,17 +119,8 @@ def test_reset_takes_the_courses_starter_not_the_learners_own_commit(cloned: Pat
 
 
 def test_the_course_map_checks_no_untouched_starter_of_a_fresh_clone(
-    cloned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cloned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, map_checks: list[list[str]]
 ):
-    checked: list[list[str]] = []
-    real = progress._check
-
-    def counting(exercises):
-        if exercises:
-            checked.append(sorted(exercise.id for exercise in exercises))
-        return real(exercises)
-
-    monkeypatch.setattr(progress, "_check", counting)
     (cloned / "exercises" / "01" / "app.py").write_text(STARTER)
     for number in ("01", "02"):  # the course lets the learner keep notes beside the app
         manifest = cloned / "exercises" / number / "exercise.toml"
@@ -139,30 +130,23 @@ def test_the_course_map_checks_no_untouched_starter_of_a_fresh_clone(
     git(tmp_path, "clone", "-q", str(cloned), str(clone))
     monkeypatch.chdir(clone)
     code, out = invoke()
-    assert code == 0 and checked == []  # both are the starter: what they score is known
+    assert code == 0 and map_checks == []  # both are the starter: what they score is known
     assert out.count("not started") == 2 and "0/5" in out
     (clone / "exercises" / "01" / "app.py").write_text(ALTERNATIVE)
     git(clone, "commit", "-qam", "my solution")  # committed work is the learner's all the same
     (clone / ".git" / "info" / "exclude").write_text("*.md\n")
     (clone / "exercises" / "02" / "notes.md").write_text("mine\n")  # new, and ignored by git
     code, out = invoke()
-    assert code == 0 and checked == [["01", "02"]], out
+    assert code == 0 and map_checks == [["01", "02"]], out
     assert "5/5" in out and "done" in out, out
 
 
-def test_the_course_map_checks_every_exercise_when_git_cannot_tell(cloned: Path, monkeypatch):
-    checked: list[list[str]] = []
-    real = progress._check
-
-    def counting(exercises):
-        if exercises:
-            checked.append(sorted(exercise.id for exercise in exercises))
-        return real(exercises)
-
-    monkeypatch.setattr(progress, "_check", counting)
+def test_the_course_map_checks_every_exercise_when_git_cannot_tell(
+    cloned: Path, map_checks: list[list[str]]
+):
     git(cloned, "commit", "-qam", "my solution")  # no branch it was cloned from: HEAD is mine
     assert invoke()[0] == 0
-    assert checked == [["01", "02"]]
+    assert map_checks == [["01", "02"]]
 
 
 def test_the_backup_is_never_checked_graded_or_submitted(cloned: Path):
