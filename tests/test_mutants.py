@@ -24,8 +24,8 @@ EXERCISES = course.exercises(ROOT, check_files=True)
 THRESHOLD = 0.9
 SAMPLE = 150  # mutants checked per module at most, so the run stays short as modules grow
 # Smaller samples where one mutant costs far more: each of module 11's mutants is a test suite,
-# run against the app and every buggy version of it.
-SAMPLES = {"11": 40}
+# run against the app and every buggy version of it (some 10 s a mutant, on one of two cores).
+SAMPLES = {"11": 25}
 # Seconds one mutant's checks may take in all (mutation.DEFAULT_BUDGET elsewhere): one of module
 # 11's runs the suite some 20 times, about 9 s alone and past 30 s on a loaded machine, and an
 # equivalent mutant cut short would be counted as killed.

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from checker import course
 from checker.cli import main
 from checker.course.manifest import Exercise
+from checker.course.results import Outcome
 from checker.grade.gradebook import FILE_NAME, Gradebook
 from checker.notebooks.cells import CheckerUnavailable, TaskFailed, check_task
 from checker.notebooks.export import (
@@ -118,8 +119,9 @@ def test_check_task_names_what_is_not_there(course: Path):
         check_task("09", "hello")
 
 
-# The real nbgrader, on the exported course: one learner with the solutions, one who submits the
-# released notebooks untouched, and one who pastes a realistic mistake into each.
+# The real nbgrader, on the exported course: one learner with the solutions, one who pastes a
+# realistic mistake into each, and one who submits the first module's released notebook untouched
+# (tests/test_course.py proves that every module's untouched starter fails every task).
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     notebook's cell and submits it, and the instructor collects; for every other module the same
     notebook is put straight into submitted/, as the "solution" and "starter" submissions are
     (the exchange does the same for every assignment, and each of its commands costs seconds).
-    Then nbgrader autogrades and exports."""
+    Then nbgrader autogrades and exports. Each notebook nbgrader runs costs a kernel and the
+    exercise's checks, so the "starter" learner hands in the first module only."""
     pytest.importorskip("nbgrader")
     course_dir = tmp_path_factory.mktemp("nbgrader")
     exchange = tmp_path_factory.mktemp("exchange")
@@ -224,8 +227,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             expected[exercise.id, "mistake"] = partial
         hand_in("solution", exercise, notebook_of(course_dir, exercise))
         expected[exercise.id, "solution"] = {t.id: t.points for t in exercise.tasks}
-        hand_in("starter", exercise, notebook_of(course_dir, exercise, "release"))
-        expected[exercise.id, "starter"] = points(exercise)
+        if exercise is EXERCISES[0]:
+            hand_in("starter", exercise, notebook_of(course_dir, exercise, "release"))
+            expected[exercise.id, "starter"] = points(exercise)
     assert (course_dir / "submitted" / "mistake" / EXERCISES[0].id / "timestamp.txt").is_file()
     untouched = tmp_path_factory.mktemp("nbgrader-untouched")
     shutil.copytree(course_dir, untouched, dirs_exist_ok=True)
@@ -235,8 +239,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
 
 
 def test_starter_earns_what_pytest_gives_the_starter(graded: Graded):
-    for exercise in EXERCISES:
-        assert graded.expected[exercise.id, "starter"] == {task.id: 0 for task in exercise.tasks}
+    exercise = EXERCISES[0]
+    assert graded.expected[exercise.id, "starter"] == {task.id: 0 for task in exercise.tasks}
 
 
 def test_nbgrader_export_has_the_checkers_totals(graded: Graded):
@@ -248,9 +252,22 @@ def test_nbgrader_export_has_the_checkers_totals(graded: Graded):
     }
     maxima = {exercise.id: exercise.points for exercise in EXERCISES}
     assert found == {
-        key: (float(sum(earned.values())), float(maxima[key[0]]))
-        for key, earned in graded.expected.items()
+        **{key: (0.0, float(maxima[key[0]])) for key in not_handed_in(graded)},
+        **{
+            key: (float(sum(earned.values())), float(maxima[key[0]]))
+            for key, earned in graded.expected.items()
+        },
     }
+
+
+def not_handed_in(graded: Graded) -> set[tuple[str, str]]:
+    """(assignment, student) for every assignment a student did not hand in: the "starter"
+    learner's after the first."""
+    students = {student for _, student in graded.expected}
+    every = {(exercise.id, student) for exercise in EXERCISES for student in students}
+    missing = every - graded.expected.keys()
+    assert missing == {(exercise.id, "starter") for exercise in EXERCISES[1:]}
+    return missing
 
 
 def test_autograde_scores_every_task_like_the_checker(graded: Graded):
@@ -294,12 +311,18 @@ def test_workbook_grade_reads_nbgraders_submitted_folder(graded: Graded, tmp_pat
     try:
         found: dict[tuple[str, str], dict[str, int]] = {}
         messages = {}
+        missing = set()
         for grade in book.grades():
+            if grade.message == f"no submission for exercise {grade.exercise}":
+                assert grade.outcome is Outcome.MISSING and grade.points == 0
+                missing.add((grade.exercise, grade.learner))
+                continue
             found.setdefault((grade.exercise, grade.learner), {})[grade.task] = grade.points
             messages[grade.exercise, grade.learner, grade.task] = grade.message
     finally:
         book.close()
     assert found == graded.expected
+    assert missing == not_handed_in(graded)
     # The released stub was never changed: the message points at the notebook's cell.
     exercise = EXERCISES[0]
     assert (
