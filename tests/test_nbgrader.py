@@ -119,9 +119,14 @@ def test_check_task_names_what_is_not_there(course: Path):
         check_task("09", "hello")
 
 
-# The real nbgrader, on the exported course: one learner with the solutions, one who pastes a
-# realistic mistake into each, and one who submits the first module's released notebook untouched
-# (tests/test_course.py proves that every module's untouched starter fails every task).
+# The real nbgrader, on the exported course: one learner with every module's solution, one who
+# pastes a realistic mistake into some, and one who submits the first module's released notebook
+# untouched. Each notebook nbgrader runs costs a kernel and the exercise's checks; the modules with
+# a mistake are the first (handed in through nbgrader's exchange), 11 (graded by the learner's own
+# test suite) and 12 (a database per app), and the solution's notebook of every module shows its
+# export grading full marks. (tests/test_course.py checks every mistake, and proves that every
+# module's untouched starter fails every task.)
+WITH_A_MISTAKE = {EXERCISES[0].id, "11", "12"}
 
 
 @dataclass(frozen=True)
@@ -178,11 +183,10 @@ def paste(notebook: nbformat.NotebookNode, files: Path, exercise: Exercise) -> N
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     """The course exported and generated. For the first module, the "mistake" learner fetches
     the assignment through a local nbgrader exchange, writes a realistic wrong app into the
-    notebook's cell and submits it, and the instructor collects; for every other module the same
-    notebook is put straight into submitted/, as the "solution" and "starter" submissions are
+    notebook's cell and submits it, and the instructor collects; for the other modules of
+    WITH_A_MISTAKE the same notebook is put straight into submitted/, as the "solution" and "starter" submissions are
     (the exchange does the same for every assignment, and each of its commands costs seconds).
-    Then nbgrader autogrades and exports. Each notebook nbgrader runs costs a kernel and the
-    exercise's checks, so the "starter" learner hands in the first module only."""
+    Then nbgrader autogrades and exports."""
     pytest.importorskip("nbgrader")
     course_dir = tmp_path_factory.mktemp("nbgrader")
     exchange = tmp_path_factory.mktemp("exchange")
@@ -203,8 +207,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
         (folder / "timestamp.txt").write_text(f"{submitted_at:%Y-%m-%d %H:%M:%S} UTC")
 
     for exercise in EXERCISES:
-        mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
         if exercise is EXERCISES[0]:
+            mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
             nbgrader(course_dir, "release_assignment", exercise.id, *via)
             nbgrader(
                 course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via,
@@ -220,7 +224,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             )  # fmt: skip
             nbgrader(course_dir, "collect", exercise.id, *via)
             expected[exercise.id, "mistake"] = partial
-        else:
+        elif exercise.id in WITH_A_MISTAKE:
+            mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
             notebook = notebook_of(course_dir, exercise, "release")
             paste(notebook, mistake, exercise)
             hand_in("mistake", exercise, notebook)
@@ -262,11 +267,13 @@ def test_nbgrader_export_has_the_checkers_totals(graded: Graded):
 
 def not_handed_in(graded: Graded) -> set[tuple[str, str]]:
     """(assignment, student) for every assignment a student did not hand in: the "starter"
-    learner's after the first."""
+    learner's after the first, and the "mistake" learner's outside WITH_A_MISTAKE."""
     students = {student for _, student in graded.expected}
     every = {(exercise.id, student) for exercise in EXERCISES for student in students}
     missing = every - graded.expected.keys()
-    assert missing == {(exercise.id, "starter") for exercise in EXERCISES[1:]}
+    assert missing == {(exercise.id, "starter") for exercise in EXERCISES[1:]} | {
+        (exercise.id, "mistake") for exercise in EXERCISES if exercise.id not in WITH_A_MISTAKE
+    }
     return missing
 
 
