@@ -184,8 +184,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     """The course exported and generated. For the first module, the "mistake" learner fetches
     the assignment through a local nbgrader exchange, writes a realistic wrong app into the
     notebook's cell and submits it, and the instructor collects; for the other modules of
-    WITH_A_MISTAKE the same notebook is put straight into submitted/, as the "solution" and "starter" submissions are
-    (the exchange does the same for every assignment, and each of its commands costs seconds).
+    WITH_A_MISTAKE the same notebook is put straight into submitted/, as the "solution" and
+    "starter" submissions are (the exchange does the same for every assignment, and each of its
+    commands costs seconds).
     Then nbgrader autogrades and exports."""
     pytest.importorskip("nbgrader")
     course_dir = tmp_path_factory.mktemp("nbgrader")
@@ -207,28 +208,27 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
         (folder / "timestamp.txt").write_text(f"{submitted_at:%Y-%m-%d %H:%M:%S} UTC")
 
     for exercise in EXERCISES:
-        if exercise is EXERCISES[0]:
+        if exercise.id in WITH_A_MISTAKE:
             mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
-            nbgrader(course_dir, "release_assignment", exercise.id, *via)
-            nbgrader(
-                course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via,
-                cwd=home,
-            )  # fmt: skip
-            fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
-            notebook = nbformat.read(fetched, as_version=4)
-            paste(notebook, mistake, exercise)
-            nbformat.write(notebook, fetched)
-            nbgrader(
-                course_dir, "submit", exercise.id, "--course=flask-workbook", "--student=mistake",
-                *via, cwd=home,
-            )  # fmt: skip
-            nbgrader(course_dir, "collect", exercise.id, *via)
-            expected[exercise.id, "mistake"] = partial
-        elif exercise.id in WITH_A_MISTAKE:
-            mistake, partial = a_partial_mistake(exercise, tmp_path_factory.mktemp("mistakes"))
-            notebook = notebook_of(course_dir, exercise, "release")
-            paste(notebook, mistake, exercise)
-            hand_in("mistake", exercise, notebook)
+            if exercise is EXERCISES[0]:
+                nbgrader(course_dir, "release_assignment", exercise.id, *via)
+                nbgrader(
+                    course_dir, "fetch_assignment", exercise.id, "--course=flask-workbook", *via,
+                    cwd=home,
+                )  # fmt: skip
+                fetched = home / exercise.id / f"exercise_{exercise.id}.ipynb"
+                notebook = nbformat.read(fetched, as_version=4)
+                paste(notebook, mistake, exercise)
+                nbformat.write(notebook, fetched)
+                nbgrader(
+                    course_dir, "submit", exercise.id, "--course=flask-workbook",
+                    "--student=mistake", *via, cwd=home,
+                )  # fmt: skip
+                nbgrader(course_dir, "collect", exercise.id, *via)
+            else:
+                notebook = notebook_of(course_dir, exercise, "release")
+                paste(notebook, mistake, exercise)
+                hand_in("mistake", exercise, notebook)
             expected[exercise.id, "mistake"] = partial
         hand_in("solution", exercise, notebook_of(course_dir, exercise))
         expected[exercise.id, "solution"] = {t.id: t.points for t in exercise.tasks}
